@@ -1,0 +1,21 @@
+//! The crate's one error type.
+
+/// What can go wrong in `gaaf-core`: a bad frequency constant at construction, or
+/// slices of different lengths handed to a kernel.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The frequency constant `K` of Eq. 7 was zero, negative, infinite or NaN.
+    #[error("frequency constant k must be finite and greater than 0, got {0}")]
+    InvalidFrequency(f64),
+    /// A kernel was given slices whose lengths differ.
+    #[error("slice `{name}` has {found} elements, expected {expected}")]
+    LengthMismatch {
+        /// Which argument had the wrong length.
+        name: &'static str,
+        /// The length of the kernel's input `x`.
+        expected: usize,
+        /// The length that argument had.
+        found: usize,
+    },
+}

@@ -1,0 +1,78 @@
+//! The math of **gradient acceleration in activation functions** (GAAF), from
+//! Hahn & Choi, "Understanding Dropout as an Optimization Trick": `no_std`, no
+//! allocation, generic over `f32` and `f64`.
+//!
+//! GAAF replaces an activation `phi` by `phi_new(x) = phi(x) + g(x) * s(x)`
+//! (Eq. 8), where `g(x) = (x*K - floor(x*K) - 0.5) / K` (Eq. 7) is a sawtooth
+//! whose value stays below `1/K` but whose slope is 1, and `s` is a shape
+//! function that says where the extra slope goes. The forward pass is almost
+//! unchanged; the backward pass gains `s(x)` of slope, also where `phi`
+//! saturates.
+//!
+//! # Core types
+//!
+//! - [`Differentiable`]: a scalar function with its derivative, the contract every
+//!   kernel takes. `gaaf-shapes` implements it for the standard activations and
+//!   shapes.
+//! - [`GradAccel`]: `g` of Eq. 7, with its frequency constant `K` checked once.
+//! - [`Gaaf`]: the fused `phi + g*s` of Eq. 8 and its exact derivative
+//!   `phi' + s + g*s'`; itself [`Differentiable`].
+//! - [`kernel`]: one-pass slice kernels (forward, backward from the saved input,
+//!   in place, accumulating) that agree with the scalar functions bit for bit.
+//! - [`floor_fract`]: the fractional part `t - floor(t)`, written to vectorise.
+//! - [`Error`]: the crate's error type.
+//!
+//! # Example
+//!
+//! ```
+//! use gaaf_core::{kernel, Differentiable, Gaaf, GradAccel};
+//!
+//! /// `tanh`, the activation.
+//! struct Tanh;
+//! impl Differentiable<f32> for Tanh {
+//!     fn value(&self, x: f32) -> f32 { x.tanh() }
+//!     fn derivative(&self, x: f32) -> f32 { 1.0 - x.tanh() * x.tanh() }
+//! }
+//! /// `s(x) = exp(-x^2 / 3.7)`, the paper's shape for tanh.
+//! struct Bell;
+//! impl Differentiable<f32> for Bell {
+//!     fn value(&self, x: f32) -> f32 { (-x * x / 3.7).exp() }
+//!     fn derivative(&self, x: f32) -> f32 { -2.0 * x / 3.7 * (-x * x / 3.7).exp() }
+//! }
+//!
+//! let act = Gaaf::new(Tanh, Bell, GradAccel::new(10_000.0)?);
+//! let x = [-3.0_f32, -0.5, 0.0, 2.5];
+//! let mut y = [0.0; 4];
+//! kernel::forward(&act, &x, &mut y)?;
+//! let dy = [1.0; 4];
+//! let mut dx = [0.0; 4];
+//! kernel::backward(&act, &x, &dy, &mut dx)?;
+//! for i in 0..4 {
+//!     assert!((y[i] - x[i].tanh()).abs() <= 0.5e-4);
+//!     // At x = 2.5, tanh' = 0.027 but GAAF's slope is about 0.21.
+//!     assert!(dx[i] > Tanh.derivative(x[i]));
+//! }
+//! # Ok::<(), gaaf_core::Error>(())
+//! ```
+//!
+//! # Feature flags
+//!
+//! None. The crate is `#![no_std]` and needs no allocator; transcendental
+//! functions come from `num-traits` with its `libm` feature (or from `std` when
+//! another crate in the build enables `num-traits/std`).
+#![no_std]
+#![forbid(unsafe_code)]
+
+mod accel;
+mod differentiable;
+mod error;
+mod fract;
+mod fused;
+pub mod kernel;
+
+pub use accel::{GradAccel, PAPER_K};
+pub use differentiable::Differentiable;
+pub use error::Error;
+pub use fract::floor_fract;
+pub use fused::Gaaf;
+pub use num_traits::Float;

@@ -1,0 +1,36 @@
+//! `cargo xtask <task>`: the workspace's automation, written in Rust so that it
+//! runs wherever cargo does (the cargo-xtask convention).
+//!
+//! Each task lives in its own module; `main` only parses the command line.
+
+mod ci;
+mod util;
+
+use clap::{Parser, Subcommand};
+
+/// The gaaf workspace's tasks.
+#[derive(Parser)]
+#[command(name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Everything CI checks: formatting, clippy, tests, doc tests, the no_std build
+    /// and packaging of the publishable crates.
+    Ci(ci::CiArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Ci(args) => ci::run(&args),
+    };
+    if let Err(err) = result {
+        // One line, non-zero exit: the chain of contexts reads as a sentence.
+        eprintln!("error: {err:#}");
+        std::process::exit(1);
+    }
+}
