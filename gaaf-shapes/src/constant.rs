@@ -1,0 +1,62 @@
+//! The constant shape: `g` alone, scaled.
+
+use crate::error::{finite, Error};
+use crate::Shape;
+use gaaf_core::{Differentiable, Float};
+
+/// A constant shape, `s(x) = c`: GAAF adds the same slope `c` everywhere.
+///
+/// `Constant::one()` is plain `phi + g` (Eq. 7 before the paper introduces
+/// shapes). Derivative 0.
+///
+/// ```
+/// use gaaf_shapes::{Constant, Differentiable};
+///
+/// assert_eq!(Constant::<f32>::one().value(123.0), 1.0);
+/// assert_eq!(Constant::new(0.3_f64)?.derivative(1.0), 0.0);
+/// # Ok::<(), gaaf_shapes::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Constant<F>(F);
+
+impl<F: Float> Constant<F> {
+    /// `s(x) = c`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] unless `c` is finite.
+    pub fn new(c: F) -> Result<Self, Error> {
+        finite("c", c).map(Self)
+    }
+
+    /// `s(x) = 1`.
+    pub fn one() -> Self {
+        Self(F::one())
+    }
+
+    /// The constant.
+    pub fn get(&self) -> F {
+        self.0
+    }
+}
+
+impl<F: Float> Default for Constant<F> {
+    /// [`Constant::one`].
+    fn default() -> Self {
+        Self::one()
+    }
+}
+
+impl<F: Float> Differentiable<F> for Constant<F> {
+    #[inline]
+    fn value(&self, _x: F) -> F {
+        self.0
+    }
+
+    #[inline]
+    fn derivative(&self, _x: F) -> F {
+        F::zero()
+    }
+}
+
+impl<F: Float> Shape<F> for Constant<F> {}

@@ -1,0 +1,86 @@
+//! GAAF activations built from this crate's activations and shapes.
+
+use crate::{Activation, DropoutMatched, Error, Exponential, Relu, Shape, ShiftedSigmoid, Tanh};
+use gaaf_core::{Float, Gaaf, GradAccel};
+
+/// GAAF on tanh with the paper's exponential shape, `tanh + g * exp(-x^2/3.7)`
+/// (section 5.1). `GaafTanh::<f32>::default()` uses `K = 10,000`.
+pub type GaafTanh<F> = Gaaf<Tanh, Exponential<F>, F>;
+
+/// GAAF on ReLU with the paper's shifted-sigmoid shape,
+/// `relu + g * sigmoid(5 (x + 0.5))` (section 5.2).
+/// `GaafRelu::<f32>::default()` uses `K = 10,000`.
+pub type GaafRelu<F> = Gaaf<Relu, ShiftedSigmoid<F>, F>;
+
+/// GAAF on `phi` with a shape matched to dropout noise ([`DropoutMatched`]).
+pub type GaafDropoutMatched<A, F> = Gaaf<A, DropoutMatched<A, F>, F>;
+
+/// `phi + g * s`: any activation with any shape and any `g`. The result is
+/// [`gaaf_core::Differentiable`], so it runs through `gaaf-core`'s kernels and
+/// goes into any framework module that takes an activation.
+///
+/// ```
+/// use gaaf_shapes::{gaaf, Differentiable, GaussianBump, GradAccel, Sigmoid};
+///
+/// let act = gaaf(Sigmoid, GaussianBump::new(0.2, 0.0, 8.0)?, GradAccel::new(1e4)?);
+/// assert!((act.derivative(0.0_f64) - 0.45).abs() < 1e-3);
+/// # Ok::<(), gaaf_shapes::Error>(())
+/// ```
+pub fn gaaf<F: Float, A: Activation<F>, S: Shape<F>>(
+    phi: A,
+    shape: S,
+    accel: GradAccel<F>,
+) -> Gaaf<A, S, F> {
+    Gaaf::new(phi, shape, accel)
+}
+
+/// The paper's GAAF for tanh, with `K = 10,000` ([`GaafTanh`]).
+///
+/// ```
+/// use gaaf_shapes::{gaaf_tanh, Differentiable, Tanh};
+///
+/// let act = gaaf_tanh::<f32>();
+/// // tanh' (3) = 0.0099; GAAF adds exp(-9/3.7) = 0.088.
+/// assert!((act.derivative(3.0) - 0.0979).abs() < 1e-3);
+/// ```
+pub fn gaaf_tanh<F: Float>() -> GaafTanh<F> {
+    Gaaf::new(Tanh, Exponential::paper_tanh(), GradAccel::paper())
+}
+
+/// The paper's GAAF for ReLU, with `K = 10,000` ([`GaafRelu`]).
+///
+/// ```
+/// use gaaf_shapes::{gaaf_relu, Differentiable};
+///
+/// let act = gaaf_relu::<f64>();
+/// assert!((act.derivative(-0.5) - 0.5).abs() < 1e-4);
+/// ```
+pub fn gaaf_relu<F: Float>() -> GaafRelu<F> {
+    Gaaf::new(Relu, ShiftedSigmoid::paper_relu(), GradAccel::paper())
+}
+
+/// GAAF on `phi` with the shape matched to noise of standard deviation `sigma`
+/// ([`DropoutMatched`]; see [`crate::dropout_sigma`] for `sigma` from a dropout
+/// rate) and the paper's `K`.
+///
+/// # Errors
+///
+/// As [`DropoutMatched::new`].
+///
+/// ```
+/// use gaaf_shapes::{gaaf_dropout_matched, Differentiable, Tanh};
+///
+/// let act = gaaf_dropout_matched(Tanh, 1.0_f32)?;
+/// assert!(act.derivative(2.0) > Tanh.derivative(2.0) + 0.1);
+/// # Ok::<(), gaaf_shapes::Error>(())
+/// ```
+pub fn gaaf_dropout_matched<F: Float, A: Activation<F> + Copy>(
+    phi: A,
+    sigma: F,
+) -> Result<GaafDropoutMatched<A, F>, Error> {
+    Ok(Gaaf::new(
+        phi,
+        DropoutMatched::new(phi, sigma)?,
+        GradAccel::paper(),
+    ))
+}

@@ -1,0 +1,114 @@
+//! The Gaussian bump, and the paper's exponential shape for tanh.
+
+use crate::error::{cast, finite, positive, Error};
+use crate::Shape;
+use gaaf_core::{Differentiable, Float};
+
+/// A Gaussian bump, `s(x) = height * exp(-(x - center)^2 / width)`.
+///
+/// With `height = 1`, `center = 0` and `width = 3.7` it is the paper's
+/// exponential shape for tanh (Fig. 5a, [`Exponential::paper_tanh`]). The
+/// paper's text gives no formula; the width 3.7 is a fit to its figure, and
+/// puts `s(±2) = 0.34` and `s(±4.13) = 0.01`: the extra slope covers the
+/// saturation shoulders of tanh (`tanh'(2) = 0.07`) and fades where dropout's
+/// noise rarely reaches. Every constant is a parameter.
+///
+/// Derivative `-2 (x - center) / width * s(x)`. NaN in, NaN out; far from the
+/// centre both underflow to 0.
+///
+/// # Example
+///
+/// ```
+/// use gaaf_shapes::{Differentiable, Exponential, GaussianBump};
+///
+/// let s = Exponential::<f64>::paper_tanh();
+/// assert_eq!(s.value(0.0), 1.0);
+/// assert!((s.value(2.0) - (-4.0_f64 / 3.7).exp()).abs() < 1e-15);
+///
+/// let bump = GaussianBump::new(0.5_f32, 2.0, 1.0)?;
+/// assert_eq!(bump.value(2.0), 0.5);
+/// # Ok::<(), gaaf_shapes::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GaussianBump<F> {
+    height: F,
+    center: F,
+    width: F,
+}
+
+/// The paper's name for the shape it uses with tanh: "an exponential function"
+/// (section 4), a [`GaussianBump`] centred at 0.
+pub type Exponential<F> = GaussianBump<F>;
+
+/// The width the paper's Fig. 5a implies for `exp(-x^2 / width)`.
+pub const PAPER_TANH_WIDTH: f64 = 3.7;
+
+impl<F: Float> GaussianBump<F> {
+    /// `height * exp(-(x - center)^2 / width)`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] unless `height` and `center` are finite and
+    /// `width` is finite and positive.
+    pub fn new(height: F, center: F, width: F) -> Result<Self, Error> {
+        Ok(Self {
+            height: finite("height", height)?,
+            center: finite("center", center)?,
+            width: positive("width", width)?,
+        })
+    }
+
+    /// The paper's shape for tanh: `exp(-x^2 / 3.7)`.
+    pub fn paper_tanh() -> Self {
+        Self {
+            height: F::one(),
+            center: F::zero(),
+            width: cast(PAPER_TANH_WIDTH),
+        }
+    }
+
+    /// The peak value.
+    pub fn height(&self) -> F {
+        self.height
+    }
+
+    /// Where the peak is.
+    pub fn center(&self) -> F {
+        self.center
+    }
+
+    /// The width `w` in `exp(-(x - c)^2 / w)` (twice the variance).
+    pub fn width(&self) -> F {
+        self.width
+    }
+}
+
+impl<F: Float> Default for GaussianBump<F> {
+    /// [`GaussianBump::paper_tanh`].
+    fn default() -> Self {
+        Self::paper_tanh()
+    }
+}
+
+impl<F: Float> Differentiable<F> for GaussianBump<F> {
+    #[inline]
+    fn value(&self, x: F) -> F {
+        let d = x - self.center;
+        self.height * (-(d * d) / self.width).exp()
+    }
+
+    #[inline]
+    fn derivative(&self, x: F) -> F {
+        let d = x - self.center;
+        let s = self.height * (-(d * d) / self.width).exp();
+        // Far out `s` underflows to 0 while `d` may be infinite: the slope is 0,
+        // not `inf * 0`.
+        if s == F::zero() {
+            F::zero()
+        } else {
+            cast::<F>(-2.0) * d / self.width * s
+        }
+    }
+}
+
+impl<F: Float> Shape<F> for GaussianBump<F> {}

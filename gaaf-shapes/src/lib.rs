@@ -1,0 +1,83 @@
+//! Activations and shape functions for GAAF, **gradient acceleration in
+//! activation functions** (Hahn & Choi, "Understanding Dropout as an
+//! Optimization Trick"): `no_std`, no allocation, `f32` and `f64`.
+//!
+//! GAAF turns an activation `phi` into `phi + g*s` (Eq. 8); `gaaf-core` holds
+//! `g` and the fused math, this crate the `phi` and the `s` to plug in.
+//!
+//! # Core types
+//!
+//! - [`Activation`]: an activation with its slope and curvature, and its mean
+//!   slope under Gaussian noise. Implemented by [`Tanh`], [`Relu`], [`Sigmoid`]
+//!   and [`Identity`].
+//! - [`Shape`]: a shape function. The paper's shapes: [`Exponential`] for tanh
+//!   (a [`GaussianBump`], `exp(-x^2/3.7)`) and [`ShiftedSigmoid`] for ReLU
+//!   (`sigmoid(5 (x + 0.5))`); also [`Constant`] and the general
+//!   [`GaussianBump`].
+//! - [`DropoutMatched`]: beyond the paper, the shape that supplies the slope
+//!   dropout's noise would (Eq. 6), from a noise level or a dropout rate
+//!   ([`dropout_sigma`]), computed with [`GaussHermite`] quadrature.
+//! - [`gaaf`], [`gaaf_tanh`], [`gaaf_relu`], [`gaaf_dropout_matched`]: the
+//!   combinator `phi + g*s`, which is `gaaf-core`'s [`Gaaf`] and is itself
+//!   [`Differentiable`], so GAAF goes wherever an activation goes.
+//! - [`Error`]: the crate's error type.
+//!
+//! The paper gives no formulas for its shapes; the defaults here are fits to
+//! its Fig. 5, and every constant is a parameter.
+//!
+//! # Example
+//!
+//! ```
+//! use gaaf_shapes::{gaaf_tanh, kernel, Differentiable, Tanh};
+//!
+//! let act = gaaf_tanh::<f32>();
+//! let x = [-4.0_f32, -2.0, 0.0, 2.0, 4.0];
+//! let mut y = [0.0; 5];
+//! kernel::forward(&act, &x, &mut y)?;
+//! let mut dx = [1.0; 5]; // dy, overwritten with dx
+//! kernel::backward_in_place(&act, &x, &mut dx)?;
+//! for i in 0..5 {
+//!     // The forward pass moves by less than 0.5/K ...
+//!     assert!((y[i] - x[i].tanh()).abs() <= 0.5e-4 + f32::EPSILON);
+//!     // ... while the slope gains s(x) = exp(-x^2/3.7).
+//!     let gain = dx[i] - Tanh.derivative(x[i]);
+//!     assert!((gain - (-x[i] * x[i] / 3.7).exp()).abs() < 1e-3);
+//! }
+//! # Ok::<(), gaaf_core::Error>(())
+//! ```
+//!
+//! # Feature flags
+//!
+//! None. The crate is `#![no_std]` and needs no allocator.
+#![no_std]
+#![forbid(unsafe_code)]
+
+mod activation;
+mod constant;
+mod dropout_matched;
+mod error;
+mod gaaf;
+mod gaussian_bump;
+mod quadrature;
+mod shape;
+mod shifted_sigmoid;
+
+pub use activation::{Activation, Identity, Relu, Sigmoid, Tanh};
+pub use constant::Constant;
+pub use dropout_matched::{dropout_sigma, DropoutMatched, DropoutScaling, DEFAULT_NODES};
+pub use error::Error;
+pub use gaaf::{
+    gaaf, gaaf_dropout_matched, gaaf_relu, gaaf_tanh, GaafDropoutMatched, GaafRelu, GaafTanh,
+};
+pub use gaussian_bump::{Exponential, GaussianBump, PAPER_TANH_WIDTH};
+pub use quadrature::GaussHermite;
+pub use shape::Shape;
+pub use shifted_sigmoid::{ShiftedSigmoid, PAPER_RELU_SHIFT, PAPER_RELU_SLOPE};
+
+pub use gaaf_core::{kernel, Differentiable, Float, Gaaf, GradAccel, PAPER_K};
+
+// The workspace README's examples use this crate; run them as doc tests so the
+// README cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct WorkspaceReadme;
