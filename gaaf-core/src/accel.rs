@@ -113,14 +113,14 @@ impl<F: Float> Default for GradAccel<F> {
 
 impl<F: Float> Differentiable<F> for GradAccel<F> {
     /// `g(x)`, Eq. 7.
-    #[inline]
+    #[inline(always)]
     fn value(&self, x: F) -> F {
         (floor_fract(x * self.k) - self.half) / self.k
     }
 
     /// `g'(x) = 1`, the slope everywhere but on the jumps at `x = n/K`, where `g`
     /// has no derivative and the backward pass uses 1 all the same.
-    #[inline]
+    #[inline(always)]
     fn derivative(&self, _x: F) -> F {
         F::one()
     }

@@ -85,13 +85,13 @@ impl<F: Float, P: Default, S: Default> Default for Gaaf<P, S, F> {
 
 impl<F: Float, P: Differentiable<F>, S: Differentiable<F>> Differentiable<F> for Gaaf<P, S, F> {
     /// `phi(x) + g(x) * s(x)`.
-    #[inline]
+    #[inline(always)]
     fn value(&self, x: F) -> F {
         self.phi.value(x) + self.accel.value(x) * self.shape.value(x)
     }
 
     /// `phi'(x) + s(x) + g(x) * s'(x)`.
-    #[inline]
+    #[inline(always)]
     fn derivative(&self, x: F) -> F {
         self.phi.derivative(x)
             + self.shape.value(x)

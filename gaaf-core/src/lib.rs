@@ -20,6 +20,7 @@
 //! - [`kernel`]: one-pass slice kernels (forward, backward from the saved input,
 //!   in place, accumulating) that agree with the scalar functions bit for bit.
 //! - [`floor_fract`]: the fractional part `t - floor(t)`, written to vectorise.
+//! - [`Real`]: `f32` and `f64` with `exp` and `tanh` that vectorise (`f32`).
 //! - [`Error`]: the crate's error type.
 //!
 //! # Example
@@ -69,6 +70,7 @@ mod error;
 mod fract;
 mod fused;
 pub mod kernel;
+mod real;
 
 pub use accel::{GradAccel, PAPER_K};
 pub use differentiable::Differentiable;
@@ -76,3 +78,4 @@ pub use error::Error;
 pub use fract::floor_fract;
 pub use fused::Gaaf;
 pub use num_traits::Float;
+pub use real::Real;

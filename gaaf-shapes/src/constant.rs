@@ -2,7 +2,7 @@
 
 use crate::error::{finite, Error};
 use crate::Shape;
-use gaaf_core::{Differentiable, Float};
+use gaaf_core::{Differentiable, Real};
 
 /// A constant shape, `s(x) = c`: GAAF adds the same slope `c` everywhere.
 ///
@@ -19,7 +19,7 @@ use gaaf_core::{Differentiable, Float};
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Constant<F>(F);
 
-impl<F: Float> Constant<F> {
+impl<F: Real> Constant<F> {
     /// `s(x) = c`.
     ///
     /// # Errors
@@ -40,23 +40,23 @@ impl<F: Float> Constant<F> {
     }
 }
 
-impl<F: Float> Default for Constant<F> {
+impl<F: Real> Default for Constant<F> {
     /// [`Constant::one`].
     fn default() -> Self {
         Self::one()
     }
 }
 
-impl<F: Float> Differentiable<F> for Constant<F> {
-    #[inline]
+impl<F: Real> Differentiable<F> for Constant<F> {
+    #[inline(always)]
     fn value(&self, _x: F) -> F {
         self.0
     }
 
-    #[inline]
+    #[inline(always)]
     fn derivative(&self, _x: F) -> F {
         F::zero()
     }
 }
 
-impl<F: Float> Shape<F> for Constant<F> {}
+impl<F: Real> Shape<F> for Constant<F> {}

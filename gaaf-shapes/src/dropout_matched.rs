@@ -3,7 +3,7 @@
 
 use crate::error::{check, Error};
 use crate::{Activation, GaussHermite, Shape};
-use gaaf_core::{Differentiable, Float};
+use gaaf_core::{Differentiable, Real};
 
 /// The number of Gauss-Hermite nodes [`DropoutMatched`] uses unless told
 /// otherwise.
@@ -53,7 +53,7 @@ pub enum DropoutScaling {
 /// assert_eq!(dropout_sigma(0.5_f64, 4.0, DropoutScaling::Inverted)?, 2.0);
 /// # Ok::<(), gaaf_shapes::Error>(())
 /// ```
-pub fn dropout_sigma<F: Float>(p: F, mean_sum_sq: F, scaling: DropoutScaling) -> Result<F, Error> {
+pub fn dropout_sigma<F: Real>(p: F, mean_sum_sq: F, scaling: DropoutScaling) -> Result<F, Error> {
     let p = check("p", p, "in [0, 1)", |p| p >= F::zero() && p < F::one())?;
     let s = check("mean_sum_sq", mean_sum_sq, "finite and >= 0", |s| {
         s.is_finite() && s >= F::zero()
@@ -116,7 +116,7 @@ pub struct DropoutMatched<A, F, const N: usize = DEFAULT_NODES> {
     rule: GaussHermite<F, N>,
 }
 
-impl<F: Float, A: Activation<F>> DropoutMatched<A, F> {
+impl<F: Real, A: Activation<F>> DropoutMatched<A, F> {
     /// The shape matched to noise of standard deviation `sigma` on the net,
     /// with [`DEFAULT_NODES`] quadrature nodes.
     ///
@@ -151,7 +151,7 @@ impl<F: Float, A: Activation<F>> DropoutMatched<A, F> {
     }
 }
 
-impl<F: Float, A: Activation<F>, const N: usize> DropoutMatched<A, F, N> {
+impl<F: Real, A: Activation<F>, const N: usize> DropoutMatched<A, F, N> {
     /// As [`DropoutMatched::new`], with an `N`-node rule: fewer nodes for speed
     /// at small `sigma`, more for accuracy at large `sigma` (see
     /// [`DEFAULT_NODES`]).
@@ -203,7 +203,7 @@ impl<F: Float, A: Activation<F>, const N: usize> DropoutMatched<A, F, N> {
     }
 }
 
-impl<F: Float, A: Activation<F>, const N: usize> Differentiable<F> for DropoutMatched<A, F, N> {
+impl<F: Real, A: Activation<F>, const N: usize> Differentiable<F> for DropoutMatched<A, F, N> {
     #[inline]
     fn value(&self, x: F) -> F {
         let (excess, _) = self.excess_slope(x);
@@ -228,4 +228,4 @@ impl<F: Float, A: Activation<F>, const N: usize> Differentiable<F> for DropoutMa
     }
 }
 
-impl<F: Float, A: Activation<F>, const N: usize> Shape<F> for DropoutMatched<A, F, N> {}
+impl<F: Real, A: Activation<F>, const N: usize> Shape<F> for DropoutMatched<A, F, N> {}

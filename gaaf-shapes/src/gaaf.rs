@@ -1,7 +1,7 @@
 //! GAAF activations built from this crate's activations and shapes.
 
 use crate::{Activation, DropoutMatched, Error, Exponential, Relu, Shape, ShiftedSigmoid, Tanh};
-use gaaf_core::{Float, Gaaf, GradAccel};
+use gaaf_core::{Gaaf, GradAccel, Real};
 
 /// GAAF on tanh with the paper's exponential shape, `tanh + g * exp(-x^2/3.7)`
 /// (section 5.1). `GaafTanh::<f32>::default()` uses `K = 10,000`.
@@ -26,7 +26,7 @@ pub type GaafDropoutMatched<A, F> = Gaaf<A, DropoutMatched<A, F>, F>;
 /// assert!((act.derivative(0.0_f64) - 0.45).abs() < 1e-3);
 /// # Ok::<(), gaaf_shapes::Error>(())
 /// ```
-pub fn gaaf<F: Float, A: Activation<F>, S: Shape<F>>(
+pub fn gaaf<F: Real, A: Activation<F>, S: Shape<F>>(
     phi: A,
     shape: S,
     accel: GradAccel<F>,
@@ -43,7 +43,7 @@ pub fn gaaf<F: Float, A: Activation<F>, S: Shape<F>>(
 /// // tanh' (3) = 0.0099; GAAF adds exp(-9/3.7) = 0.088.
 /// assert!((act.derivative(3.0) - 0.0979).abs() < 1e-3);
 /// ```
-pub fn gaaf_tanh<F: Float>() -> GaafTanh<F> {
+pub fn gaaf_tanh<F: Real>() -> GaafTanh<F> {
     Gaaf::new(Tanh, Exponential::paper_tanh(), GradAccel::paper())
 }
 
@@ -55,7 +55,7 @@ pub fn gaaf_tanh<F: Float>() -> GaafTanh<F> {
 /// let act = gaaf_relu::<f64>();
 /// assert!((act.derivative(-0.5) - 0.5).abs() < 1e-4);
 /// ```
-pub fn gaaf_relu<F: Float>() -> GaafRelu<F> {
+pub fn gaaf_relu<F: Real>() -> GaafRelu<F> {
     Gaaf::new(Relu, ShiftedSigmoid::paper_relu(), GradAccel::paper())
 }
 
@@ -74,7 +74,7 @@ pub fn gaaf_relu<F: Float>() -> GaafRelu<F> {
 /// assert!(act.derivative(2.0) > Tanh.derivative(2.0) + 0.1);
 /// # Ok::<(), gaaf_shapes::Error>(())
 /// ```
-pub fn gaaf_dropout_matched<F: Float, A: Activation<F> + Copy>(
+pub fn gaaf_dropout_matched<F: Real, A: Activation<F> + Copy>(
     phi: A,
     sigma: F,
 ) -> Result<GaafDropoutMatched<A, F>, Error> {

@@ -2,7 +2,7 @@
 
 use crate::error::{cast, finite, positive, Error};
 use crate::Shape;
-use gaaf_core::{Differentiable, Float};
+use gaaf_core::{Differentiable, Real};
 
 /// A Gaussian bump, `s(x) = height * exp(-(x - center)^2 / width)`.
 ///
@@ -43,7 +43,7 @@ pub type Exponential<F> = GaussianBump<F>;
 /// The width the paper's Fig. 5a implies for `exp(-x^2 / width)`.
 pub const PAPER_TANH_WIDTH: f64 = 3.7;
 
-impl<F: Float> GaussianBump<F> {
+impl<F: Real> GaussianBump<F> {
     /// `height * exp(-(x - center)^2 / width)`.
     ///
     /// # Errors
@@ -83,24 +83,24 @@ impl<F: Float> GaussianBump<F> {
     }
 }
 
-impl<F: Float> Default for GaussianBump<F> {
+impl<F: Real> Default for GaussianBump<F> {
     /// [`GaussianBump::paper_tanh`].
     fn default() -> Self {
         Self::paper_tanh()
     }
 }
 
-impl<F: Float> Differentiable<F> for GaussianBump<F> {
-    #[inline]
+impl<F: Real> Differentiable<F> for GaussianBump<F> {
+    #[inline(always)]
     fn value(&self, x: F) -> F {
         let d = x - self.center;
-        self.height * (-(d * d) / self.width).exp()
+        self.height * (-(d * d) / self.width).fast_exp()
     }
 
-    #[inline]
+    #[inline(always)]
     fn derivative(&self, x: F) -> F {
         let d = x - self.center;
-        let s = self.height * (-(d * d) / self.width).exp();
+        let s = self.height * (-(d * d) / self.width).fast_exp();
         // Far out `s` underflows to 0 while `d` may be infinite: the slope is 0,
         // not `inf * 0`.
         if s == F::zero() {
@@ -111,4 +111,4 @@ impl<F: Float> Differentiable<F> for GaussianBump<F> {
     }
 }
 
-impl<F: Float> Shape<F> for GaussianBump<F> {}
+impl<F: Real> Shape<F> for GaussianBump<F> {}

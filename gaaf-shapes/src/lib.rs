@@ -74,7 +74,7 @@ pub use quadrature::GaussHermite;
 pub use shape::Shape;
 pub use shifted_sigmoid::{ShiftedSigmoid, PAPER_RELU_SHIFT, PAPER_RELU_SLOPE};
 
-pub use gaaf_core::{kernel, Differentiable, Float, Gaaf, GradAccel, PAPER_K};
+pub use gaaf_core::{kernel, Differentiable, Float, Gaaf, GradAccel, Real, PAPER_K};
 
 // The workspace README's examples use this crate; run them as doc tests so the
 // README cannot drift from the API.

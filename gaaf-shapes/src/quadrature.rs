@@ -1,7 +1,7 @@
 //! Gauss-Hermite quadrature for expectations over a standard normal variable.
 
 use crate::error::cast;
-use gaaf_core::Float;
+use gaaf_core::Real;
 
 /// An `N`-point Gauss-Hermite rule for `E[f(eps)]`, `eps ~ N(0, 1)`:
 /// `E[f(eps)] ~= sum_i w_i f(z_i)`.
@@ -33,7 +33,7 @@ pub struct GaussHermite<F, const N: usize> {
     weights: [F; N],
 }
 
-impl<F: Float, const N: usize> GaussHermite<F, N> {
+impl<F: Real, const N: usize> GaussHermite<F, N> {
     /// Computes the `N`-point rule.
     ///
     /// # Panics
@@ -89,7 +89,7 @@ impl<F: Float, const N: usize> GaussHermite<F, N> {
     }
 }
 
-impl<F: Float, const N: usize> Default for GaussHermite<F, N> {
+impl<F: Real, const N: usize> Default for GaussHermite<F, N> {
     fn default() -> Self {
         Self::new()
     }

@@ -3,7 +3,7 @@
 use crate::activation::logistic;
 use crate::error::{cast, finite, Error};
 use crate::Shape;
-use gaaf_core::{Differentiable, Float};
+use gaaf_core::{Differentiable, Real};
 
 /// A shifted sigmoid, `s(x) = 1 / (1 + exp(-slope * (x + shift)))`.
 ///
@@ -38,7 +38,7 @@ pub const PAPER_RELU_SLOPE: f64 = 5.0;
 /// The shift the paper's Fig. 5b implies.
 pub const PAPER_RELU_SHIFT: f64 = 0.5;
 
-impl<F: Float> ShiftedSigmoid<F> {
+impl<F: Real> ShiftedSigmoid<F> {
     /// `1 / (1 + exp(-slope * (x + shift)))`.
     ///
     /// # Errors
@@ -77,24 +77,24 @@ impl<F: Float> ShiftedSigmoid<F> {
     }
 }
 
-impl<F: Float> Default for ShiftedSigmoid<F> {
+impl<F: Real> Default for ShiftedSigmoid<F> {
     /// [`ShiftedSigmoid::paper_relu`].
     fn default() -> Self {
         Self::paper_relu()
     }
 }
 
-impl<F: Float> Differentiable<F> for ShiftedSigmoid<F> {
-    #[inline]
+impl<F: Real> Differentiable<F> for ShiftedSigmoid<F> {
+    #[inline(always)]
     fn value(&self, x: F) -> F {
         logistic(self.slope * (x + self.shift))
     }
 
-    #[inline]
+    #[inline(always)]
     fn derivative(&self, x: F) -> F {
         let s = logistic(self.slope * (x + self.shift));
         self.slope * s * (F::one() - s)
     }
 }
 
-impl<F: Float> Shape<F> for ShiftedSigmoid<F> {}
+impl<F: Real> Shape<F> for ShiftedSigmoid<F> {}

@@ -10,7 +10,7 @@ use gaaf_shapes::{
 use proptest::prelude::*;
 
 /// Tolerances for one float type.
-trait Tol: Float + core::fmt::Debug + From<f32> {
+trait Tol: gaaf_shapes::Real + core::fmt::Debug + From<f32> {
     /// Central-difference step for the smooth parts (`phi`, `s`).
     const FD_STEP: f64;
     /// Allowed gap between the analytic slope and finite differences of the

@@ -2,7 +2,7 @@
 //! fastest.
 
 use crate::util::{cargo, exec};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::process::Command;
 
 /// The bare-metal target that proves `gaaf-core` and `gaaf-shapes` are `no_std`.
@@ -63,10 +63,58 @@ fn no_std_build() -> Result<()> {
 /// Packages the publishable crates together, so that each one's path
 /// dependencies on the others resolve to the freshly packaged versions.
 fn package() -> Result<()> {
+    forget_packaged_sources()?;
     let mut cmd = cargo();
-    cmd.args(["package", "--allow-dirty"]);
+    cmd.args(["package", "--allow-dirty", "--target-dir"]);
+    cmd.arg(packaging_target_dir());
     for krate in PUBLISHED_CRATES {
         cmd.args(["-p", krate]);
     }
     exec(&mut cmd)
+}
+
+/// Removes what cargo kept from an earlier `cargo package`: the sources it
+/// unpacked from its temporary registry and the builds it verified them with.
+/// Cargo keys both by name and version only, so after a code change without a
+/// version bump it would verify `gaaf-shapes` against a stale `gaaf-core`.
+fn forget_packaged_sources() -> Result<()> {
+    let packaged = packaging_target_dir();
+    if packaged.exists() {
+        std::fs::remove_dir_all(&packaged)
+            .with_context(|| format!("removing {}", packaged.display()))?;
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")));
+    let Some(src) = home.map(|h| h.join("registry").join("src")) else {
+        return Ok(());
+    };
+    let Ok(registries) = std::fs::read_dir(&src) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        // crates.io's sources are real releases; only local registries go.
+        if registry.file_name().to_string_lossy().starts_with("index.") {
+            continue;
+        }
+        for krate in std::fs::read_dir(registry.path())?.flatten() {
+            let name = krate.file_name();
+            if PUBLISHED_CRATES
+                .iter()
+                .any(|c| name.to_string_lossy().starts_with(&format!("{c}-")))
+            {
+                std::fs::remove_dir_all(krate.path())
+                    .with_context(|| format!("removing {}", krate.path().display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A build folder for packaging alone, emptied before each run, so that the
+/// verification never reuses a build of an older `gaaf-core` 0.1.0.
+fn packaging_target_dir() -> std::path::PathBuf {
+    crate::util::workspace_root()
+        .join("target")
+        .join("packaging")
 }
