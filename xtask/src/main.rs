@@ -4,6 +4,7 @@
 //! Each task lives in its own module; `main` only parses the command line.
 
 mod ci;
+mod data;
 mod util;
 
 use clap::{Parser, Subcommand};
@@ -21,12 +22,15 @@ enum Task {
     /// Everything CI checks: formatting, clippy, tests, doc tests, the no_std build
     /// and packaging of the publishable crates.
     Ci(ci::CiArgs),
+    /// Datasets: `verify` parses what is present, `fetch` downloads.
+    Data(data::DataArgs),
 }
 
 fn main() {
     let cli = Cli::parse();
     let result = match cli.task {
         Task::Ci(args) => ci::run(&args),
+        Task::Data(args) => data::run(&args),
     };
     if let Err(err) = result {
         // One line, non-zero exit: the chain of contexts reads as a sentence.
