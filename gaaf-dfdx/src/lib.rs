@@ -1,0 +1,97 @@
+//! GAAF, **gradient acceleration in activation functions** (Hahn & Choi,
+//! "Understanding Dropout as an Optimization Trick"), as [dfdx] 0.13 modules:
+//! write [`GaafTanh`] or [`GaafRelu`] into a model exactly where `Tanh` or
+//! `ReLU` goes.
+//!
+//! GAAF replaces an activation `phi` by `phi + g*s` (Eq. 8): the forward pass
+//! moves by less than `0.5/K * s(x)`, while the backward gains `s(x)` of slope,
+//! also where `phi` saturates. The math lives in `gaaf-core` and
+//! `gaaf-shapes`; this crate puts it on dfdx's tape.
+//!
+//! # Core types
+//!
+//! - [`Gaaf`]: the module, around a `gaaf_core::Gaaf` function; its aliases
+//!   [`GaafTanh`] and [`GaafRelu`] (the paper's shapes, `K = 10,000`) and
+//!   [`GaafOf`] (any `gaaf-shapes` activation and shape, `K` and parameters
+//!   settable). Each is a `ZeroSizedModule`, so it is its own builder, and
+//!   works for any tensor shape, `f32` and `f64`, with and without a tape.
+//!   (The names match `gaaf_shapes::GaafTanh` and friends, the functions these
+//!   modules apply.)
+//! - [`GaafDevice`] and [`try_gaaf`]: the op per device. On
+//!   [`Cpu`](dfdx::tensor::Cpu) it is **one fused op**: the forward writes
+//!   `phi_new(x)` and the backward computes `dx += dy * phi_new'(x)` from the
+//!   saved input in one pass, with `gaaf-core`'s slice kernels, registered
+//!   through dfdx's public tape API. dfdx keeps buffers private, so the forward
+//!   copies its input once (`Tensor::copy_into`), which then serves as the
+//!   saved input; the backward copies nothing. Values and gradients are
+//!   bit-identical to `gaaf-core`'s scalar `value` and `derivative`. Any
+//!   `gaaf_core::Differentiable` function runs this way, not only GAAF.
+//! - [`TensorFn`] and [`try_gaaf_composed`]: GAAF built from dfdx's own ops,
+//!   the path on CUDA. Its forward is Eq. 8 and its backward the exact
+//!   derivative; `g` is computed without a `floor` op (dfdx 0.13 has none), by
+//!   rounding, which can take the other side of `g`'s jump on the measure-zero
+//!   set of integer `x*K` (see [`try_gaaf_composed`]).
+//! - [`Error`]: the crate's error type (configuration only; forward and
+//!   backward report the device's error, as dfdx modules do).
+//!
+//! **Dense models only**: dfdx 0.13's `Conv2D` and pooling layers exist only
+//! behind its `nightly` feature, which no longer compiles; GAAF itself works on
+//! tensors of any shape.
+//!
+//! # Example
+//!
+//! ```
+//! use dfdx::optim::{Adam, AdamConfig};
+//! use dfdx::prelude::*;
+//! use gaaf_dfdx::GaafTanh;
+//!
+//! type Mlp = (
+//!     (Linear<8, 16>, GaafTanh),
+//!     (Linear<16, 16>, GaafTanh),
+//!     Linear<16, 2>,
+//! );
+//! let dev = Cpu::seed_from_u64(0);
+//! let mut model = dev.build_module::<Mlp, f32>();
+//! let mut grads = model.alloc_grads();
+//! let mut opt = Adam::new(&model, AdamConfig::default());
+//! let x: Tensor<Rank2<32, 8>, f32, _> = dev.sample_normal();
+//! let target: Tensor<Rank2<32, 2>, f32, _> = dev.sample_normal();
+//!
+//! let loss0 = mse_loss(model.forward(x.clone()), target.clone()).array();
+//! for _ in 0..50 {
+//!     let y = model.forward(x.trace(grads));
+//!     let loss = mse_loss(y, target.clone());
+//!     grads = loss.backward();
+//!     opt.update(&mut model, &grads).expect("unused parameters");
+//!     model.zero_grads(&mut grads);
+//! }
+//! let loss = mse_loss(model.forward(x), target).array();
+//! assert!(loss < 0.8 * loss0);
+//! ```
+//!
+//! # Feature flags
+//!
+//! - `cuda` (off by default): the modules on dfdx's `Cuda` device, composed
+//!   from dfdx's CUDA ops ([`try_gaaf_composed`]; about twelve element-wise
+//!   kernels per GAAF layer against dfdx `Tanh`'s one). Building it needs a
+//!   CUDA toolkit (nvcc, headers); on a machine without one,
+//!   `../shared/tools/cuda-toolkit-from-wheels.sh DIR` assembles CUDA 13 from
+//!   NVIDIA's wheels. Binaries built with it need the NVIDIA driver
+//!   (`libcuda.so.1`) to start. The CUDA test, on a GPU machine:
+//!
+//!   ```text
+//!   eval "$(bash ../shared/tools/cuda-toolkit-from-wheels.sh /tmp/cuda13)"
+//!   LD_LIBRARY_PATH=$CUDA_ROOT/lib64 \
+//!     cargo test -p gaaf-dfdx --features cuda --test cuda -- --ignored --nocapture
+//!   ```
+#![forbid(unsafe_code)]
+
+mod composed;
+mod error;
+mod module;
+mod op;
+
+pub use composed::{try_gaaf_composed, TensorFn};
+pub use error::Error;
+pub use module::{Gaaf, GaafOf, GaafRelu, GaafTanh};
+pub use op::{try_gaaf, GaafDevice};
