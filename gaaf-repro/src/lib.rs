@@ -1,0 +1,14 @@
+//! The experiments and analyses of Hahn & Choi, "Understanding Dropout as an
+//! Optimization Trick", reproduced on `gaaf`: the MNIST models of section 5.1
+//! trained with dfdx, and Tables 1-4 and Figures 1, 3 and 6 rebuilt from the
+//! runs, with nothing typed by hand.
+
+pub mod analysis;
+mod config;
+mod results;
+
+pub use config::TrainConfig;
+pub use results::{
+    EpochRecord, Histogram, LayerCorrelation, RunResult, Variant, CORRELATION_BINS,
+    CORRELATION_THRESHOLDS, NET_BINS, NET_RANGE,
+};
