@@ -54,6 +54,16 @@ pub fn load(dir: &DataDir) -> Result<Splits> {
 }
 
 /// Loads one split (`prefix` is `train` or `t10k`) from `folder`.
+/// The path of MNIST file `name` (one of [`FILES`]) in `dir`: the raw file if
+/// present, else `name.gz`.
+///
+/// # Errors
+///
+/// [`crate::Error::MissingFile`], saying how to get the data, when neither exists.
+pub fn file_path(dir: &DataDir, name: &str) -> Result<std::path::PathBuf> {
+    find_file(&dir.dataset_dir(DatasetKind::Mnist), name, true, DatasetKind::Mnist)
+}
+
 fn load_split(folder: &Path, prefix: &str, name: &str) -> Result<Dataset> {
     let kind = DatasetKind::Mnist;
     let images_path = find_file(folder, &format!("{prefix}-images-idx3-ubyte"), true, kind)?;

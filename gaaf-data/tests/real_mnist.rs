@@ -31,12 +31,7 @@ fn real_mnist_matches_published_values() {
         [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
     );
     for (name, expected) in mnist::SHA256 {
-        let raw = folder.join(name);
-        let path = if raw.is_file() {
-            raw
-        } else {
-            folder.join(format!("{name}.gz"))
-        };
+        let path = mnist::file_path(&dir, name).unwrap();
         assert_eq!(hex(&content_sha256(&path).unwrap()), expected, "{name}");
     }
     let norm = splits.normalizer();

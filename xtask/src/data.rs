@@ -104,14 +104,8 @@ fn report(data: &Dataset) {
 
 /// Compares each MNIST file's decompressed SHA-256 with the published table.
 fn check_mnist_files(dir: &DataDir) -> Result<()> {
-    let folder = dir.dataset_dir(DatasetKind::Mnist);
     for (name, expected) in mnist::SHA256 {
-        let raw = folder.join(name);
-        let path = if raw.is_file() {
-            raw
-        } else {
-            folder.join(format!("{name}.gz"))
-        };
+        let path = mnist::file_path(dir, name)?;
         let actual = hex(&content_sha256(&path)?);
         if actual != expected {
             bail!(
