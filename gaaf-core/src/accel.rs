@@ -4,6 +4,10 @@ use crate::{floor_fract, Differentiable, Error};
 use num_traits::Float;
 
 /// The frequency constant the paper uses in all its experiments (section 4).
+///
+/// ```
+/// assert_eq!(gaaf_core::PAPER_K, 1e4);
+/// ```
 pub const PAPER_K: f64 = 10_000.0;
 
 /// The gradient acceleration function `g(x) = (x*K - floor(x*K) - 0.5) / K`.
@@ -87,6 +91,13 @@ impl<F: Float> GradAccel<F> {
     }
 
     /// The frequency constant `K`.
+    ///
+    /// ```
+    /// use gaaf_core::GradAccel;
+    ///
+    /// assert_eq!(GradAccel::new(250.0_f64)?.k(), 250.0);
+    /// # Ok::<(), gaaf_core::Error>(())
+    /// ```
     pub fn k(&self) -> F {
         self.k
     }

@@ -2,6 +2,14 @@
 
 /// What can go wrong in `gaaf-core`: a bad frequency constant at construction, or
 /// slices of different lengths handed to a kernel.
+///
+/// ```
+/// use gaaf_core::{Error, GradAccel};
+///
+/// let err = GradAccel::new(-1.0_f32).unwrap_err();
+/// assert_eq!(err, Error::InvalidFrequency(-1.0));
+/// assert_eq!(err.to_string(), "frequency constant k must be finite and greater than 0, got -1");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

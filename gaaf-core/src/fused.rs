@@ -51,26 +51,62 @@ pub struct Gaaf<P, S, F> {
 
 impl<P, S, F> Gaaf<P, S, F> {
     /// `phi + g*s` from its three parts.
+    ///
+    /// ```
+    /// use gaaf_core::{Gaaf, GradAccel};
+    ///
+    /// let act = Gaaf::new((), (), GradAccel::<f32>::paper());
+    /// assert_eq!(act.accel().k(), 1e4);
+    /// ```
     pub fn new(phi: P, shape: S, accel: GradAccel<F>) -> Self {
         Self { phi, shape, accel }
     }
 
     /// The activation `phi`.
+    ///
+    /// ```
+    /// use gaaf_core::{Gaaf, GradAccel};
+    ///
+    /// let act = Gaaf::new("phi", "s", GradAccel::<f64>::paper());
+    /// assert_eq!(*act.phi(), "phi");
+    /// ```
     pub fn phi(&self) -> &P {
         &self.phi
     }
 
     /// The shape function `s`.
+    ///
+    /// ```
+    /// use gaaf_core::{Gaaf, GradAccel};
+    ///
+    /// let act = Gaaf::new("phi", "s", GradAccel::<f64>::paper());
+    /// assert_eq!(*act.shape(), "s");
+    /// ```
     pub fn shape(&self) -> &S {
         &self.shape
     }
 
     /// The acceleration function `g`.
+    ///
+    /// ```
+    /// use gaaf_core::{Gaaf, GradAccel};
+    ///
+    /// let act = Gaaf::new((), (), GradAccel::<f64>::paper());
+    /// assert_eq!(act.accel().amplitude(), 0.5e-4);
+    /// ```
     pub fn accel(&self) -> &GradAccel<F> {
         &self.accel
     }
 
     /// The same activation with another `g` (another `K`).
+    ///
+    /// ```
+    /// use gaaf_core::{Gaaf, GradAccel};
+    ///
+    /// let act = Gaaf::new((), (), GradAccel::<f32>::paper()).with_accel(GradAccel::new(100.0)?);
+    /// assert_eq!(act.accel().k(), 100.0);
+    /// # Ok::<(), gaaf_core::Error>(())
+    /// ```
     pub fn with_accel(self, accel: GradAccel<F>) -> Self {
         Self { accel, ..self }
     }

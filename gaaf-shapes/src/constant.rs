@@ -25,16 +25,37 @@ impl<F: Real> Constant<F> {
     /// # Errors
     ///
     /// [`Error::InvalidParameter`] unless `c` is finite.
+    ///
+    /// ```
+    /// use gaaf_shapes::{Constant, Differentiable};
+    ///
+    /// assert_eq!(Constant::new(0.5_f32)?.value(-3.0), 0.5);
+    /// assert!(Constant::new(f32::NAN).is_err());
+    /// # Ok::<(), gaaf_shapes::Error>(())
+    /// ```
     pub fn new(c: F) -> Result<Self, Error> {
         finite("c", c).map(Self)
     }
 
     /// `s(x) = 1`.
+    ///
+    /// ```
+    /// use gaaf_shapes::{Constant, Differentiable};
+    ///
+    /// assert_eq!(Constant::<f64>::one().value(7.0), 1.0);
+    /// ```
     pub fn one() -> Self {
         Self(F::one())
     }
 
     /// The constant.
+    ///
+    /// ```
+    /// use gaaf_shapes::Constant;
+    ///
+    /// assert_eq!(Constant::new(0.25_f64)?.get(), 0.25);
+    /// # Ok::<(), gaaf_shapes::Error>(())
+    /// ```
     pub fn get(&self) -> F {
         self.0
     }

@@ -16,10 +16,27 @@ use gaaf_core::{Differentiable, Real};
 /// because `tanh'` has poles at `±i pi/2`, which the scaled rule sees closer to
 /// the real line. Dropout's net variances in the paper's Table 3 (1 to 2) mean
 /// `sigma` of 1 to 1.4.
+///
+/// ```
+/// use gaaf_shapes::{DropoutMatched, Tanh, DEFAULT_NODES};
+///
+/// // `new` uses this many nodes; `with_nodes` takes another count.
+/// let _s: DropoutMatched<Tanh, f32, DEFAULT_NODES> = DropoutMatched::new(Tanh, 1.0)?;
+/// # Ok::<(), gaaf_shapes::Error>(())
+/// ```
 pub const DEFAULT_NODES: usize = 64;
 
 /// How dropout scales the units it keeps, which sets the variance it gives a
 /// net (Eq. 6).
+///
+/// ```
+/// use gaaf_shapes::{dropout_sigma, DropoutScaling};
+///
+/// let paper = dropout_sigma(0.2_f64, 1.0, DropoutScaling::Paper)?;
+/// let inverted = dropout_sigma(0.2_f64, 1.0, DropoutScaling::Inverted)?;
+/// assert!(inverted > paper); // 0.25 vs 0.16 in variance
+/// # Ok::<(), gaaf_shapes::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DropoutScaling {
     /// Units are kept as they are while training and scaled at test time, as the
@@ -123,6 +140,13 @@ impl<F: Real, A: Activation<F>> DropoutMatched<A, F> {
     /// # Errors
     ///
     /// [`Error::InvalidParameter`] unless `sigma` is finite and `>= 0`.
+    ///
+    /// ```
+    /// use gaaf_shapes::{DropoutMatched, Tanh};
+    ///
+    /// assert!(DropoutMatched::<_, f32>::new(Tanh, 0.7).is_ok());
+    /// assert!(DropoutMatched::<_, f32>::new(Tanh, -0.7).is_err());
+    /// ```
     pub fn new(activation: A, sigma: F) -> Result<Self, Error> {
         Self::with_nodes(activation, sigma)
     }
@@ -180,11 +204,25 @@ impl<F: Real, A: Activation<F>, const N: usize> DropoutMatched<A, F, N> {
     }
 
     /// The noise level this shape is matched to.
+    ///
+    /// ```
+    /// use gaaf_shapes::{DropoutMatched, Tanh};
+    ///
+    /// assert_eq!(DropoutMatched::<_, f64>::new(Tanh, 0.7)?.sigma(), 0.7);
+    /// # Ok::<(), gaaf_shapes::Error>(())
+    /// ```
     pub fn sigma(&self) -> F {
         self.sigma
     }
 
     /// The activation this shape is matched to.
+    ///
+    /// ```
+    /// use gaaf_shapes::{DropoutMatched, Tanh};
+    ///
+    /// assert_eq!(*DropoutMatched::<_, f64>::new(Tanh, 0.7)?.activation(), Tanh);
+    /// # Ok::<(), gaaf_shapes::Error>(())
+    /// ```
     pub fn activation(&self) -> &A {
         &self.activation
     }

@@ -1,6 +1,14 @@
 //! The crate's one error type.
 
 /// What can go wrong when building an activation or a shape.
+///
+/// ```
+/// use gaaf_shapes::{Error, GaussianBump};
+///
+/// let err = GaussianBump::new(1.0_f32, 0.0, 0.0).unwrap_err();
+/// assert!(matches!(err, Error::InvalidParameter { name: "width", .. }));
+/// assert_eq!(err.to_string(), "parameter `width` must be finite and greater than 0, got 0");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -5,14 +5,36 @@ use gaaf_core::{Gaaf, GradAccel, Real};
 
 /// GAAF on tanh with the paper's exponential shape, `tanh + g * exp(-x^2/3.7)`
 /// (section 5.1). `GaafTanh::<f32>::default()` uses `K = 10,000`.
+///
+/// ```
+/// use gaaf_shapes::{Differentiable, GaafTanh};
+///
+/// let act = GaafTanh::<f32>::default();
+/// assert!(act.derivative(2.5) > 0.2);
+/// ```
 pub type GaafTanh<F> = Gaaf<Tanh, Exponential<F>, F>;
 
 /// GAAF on ReLU with the paper's shifted-sigmoid shape,
 /// `relu + g * sigmoid(5 (x + 0.5))` (section 5.2).
 /// `GaafRelu::<f32>::default()` uses `K = 10,000`.
+///
+/// ```
+/// use gaaf_shapes::{Differentiable, GaafRelu};
+///
+/// let act = GaafRelu::<f64>::default();
+/// assert!(act.derivative(-1.0) > 0.07);
+/// ```
 pub type GaafRelu<F> = Gaaf<Relu, ShiftedSigmoid<F>, F>;
 
 /// GAAF on `phi` with a shape matched to dropout noise ([`DropoutMatched`]).
+///
+/// ```
+/// use gaaf_shapes::{gaaf_dropout_matched, GaafDropoutMatched, Tanh};
+///
+/// let act: GaafDropoutMatched<Tanh, f32> = gaaf_dropout_matched(Tanh, 1.0)?;
+/// assert_eq!(act.shape().sigma(), 1.0);
+/// # Ok::<(), gaaf_shapes::Error>(())
+/// ```
 pub type GaafDropoutMatched<A, F> = Gaaf<A, DropoutMatched<A, F>, F>;
 
 /// `phi + g * s`: any activation with any shape and any `g`. The result is

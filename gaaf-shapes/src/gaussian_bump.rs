@@ -38,9 +38,21 @@ pub struct GaussianBump<F> {
 
 /// The paper's name for the shape it uses with tanh: "an exponential function"
 /// (section 4), a [`GaussianBump`] centred at 0.
+///
+/// ```
+/// use gaaf_shapes::{Differentiable, Exponential};
+///
+/// assert_eq!(Exponential::<f32>::paper_tanh().value(0.0), 1.0);
+/// ```
 pub type Exponential<F> = GaussianBump<F>;
 
 /// The width the paper's Fig. 5a implies for `exp(-x^2 / width)`.
+///
+/// ```
+/// use gaaf_shapes::{Exponential, PAPER_TANH_WIDTH};
+///
+/// assert_eq!(Exponential::<f64>::paper_tanh().width(), PAPER_TANH_WIDTH);
+/// ```
 pub const PAPER_TANH_WIDTH: f64 = 3.7;
 
 impl<F: Real> GaussianBump<F> {
@@ -50,6 +62,13 @@ impl<F: Real> GaussianBump<F> {
     ///
     /// [`Error::InvalidParameter`] unless `height` and `center` are finite and
     /// `width` is finite and positive.
+    ///
+    /// ```
+    /// use gaaf_shapes::GaussianBump;
+    ///
+    /// assert!(GaussianBump::new(1.0_f32, 0.0, 2.0).is_ok());
+    /// assert!(GaussianBump::new(1.0_f32, 0.0, -2.0).is_err());
+    /// ```
     pub fn new(height: F, center: F, width: F) -> Result<Self, Error> {
         Ok(Self {
             height: finite("height", height)?,
@@ -59,6 +78,13 @@ impl<F: Real> GaussianBump<F> {
     }
 
     /// The paper's shape for tanh: `exp(-x^2 / 3.7)`.
+    ///
+    /// ```
+    /// use gaaf_shapes::{Differentiable, GaussianBump};
+    ///
+    /// let s = GaussianBump::<f64>::paper_tanh();
+    /// assert!((s.value(2.0) - 0.339).abs() < 1e-3);
+    /// ```
     pub fn paper_tanh() -> Self {
         Self {
             height: F::one(),
@@ -68,16 +94,37 @@ impl<F: Real> GaussianBump<F> {
     }
 
     /// The peak value.
+    ///
+    /// ```
+    /// use gaaf_shapes::GaussianBump;
+    ///
+    /// assert_eq!(GaussianBump::new(0.3_f32, 1.0, 2.0)?.height(), 0.3);
+    /// # Ok::<(), gaaf_shapes::Error>(())
+    /// ```
     pub fn height(&self) -> F {
         self.height
     }
 
     /// Where the peak is.
+    ///
+    /// ```
+    /// use gaaf_shapes::GaussianBump;
+    ///
+    /// assert_eq!(GaussianBump::new(0.3_f32, 1.0, 2.0)?.center(), 1.0);
+    /// # Ok::<(), gaaf_shapes::Error>(())
+    /// ```
     pub fn center(&self) -> F {
         self.center
     }
 
     /// The width `w` in `exp(-(x - c)^2 / w)` (twice the variance).
+    ///
+    /// ```
+    /// use gaaf_shapes::GaussianBump;
+    ///
+    /// assert_eq!(GaussianBump::new(0.3_f32, 1.0, 2.0)?.width(), 2.0);
+    /// # Ok::<(), gaaf_shapes::Error>(())
+    /// ```
     pub fn width(&self) -> F {
         self.width
     }

@@ -40,6 +40,13 @@ impl<F: Real, const N: usize> GaussHermite<F, N> {
     ///
     /// At compile time of the caller, never at run time: `N = 0` is rejected by a
     /// const assertion.
+    ///
+    /// ```
+    /// use gaaf_shapes::GaussHermite;
+    ///
+    /// let rule = GaussHermite::<f32, 8>::new();
+    /// assert_eq!(rule.nodes().len(), 8);
+    /// ```
     pub fn new() -> Self {
         const { assert!(N > 0, "a Gauss-Hermite rule needs at least one node") };
         let (x, w) = physicists_rule::<N>();
@@ -56,16 +63,39 @@ impl<F: Real, const N: usize> GaussHermite<F, N> {
     }
 
     /// The nodes `z_i`, ascending.
+    ///
+    /// ```
+    /// use gaaf_shapes::GaussHermite;
+    ///
+    /// let rule = GaussHermite::<f64, 2>::new();
+    /// // The two-point rule puts its nodes at -1 and 1.
+    /// assert!((rule.nodes()[1] - 1.0).abs() < 1e-15);
+    /// ```
     pub fn nodes(&self) -> &[F; N] {
         &self.nodes
     }
 
     /// The weights `w_i`, summing to 1.
+    ///
+    /// ```
+    /// use gaaf_shapes::GaussHermite;
+    ///
+    /// let rule = GaussHermite::<f64, 2>::new();
+    /// assert!((rule.weights()[0] - 0.5).abs() < 1e-15);
+    /// ```
     pub fn weights(&self) -> &[F; N] {
         &self.weights
     }
 
     /// `E[f(eps)]`, `eps ~ N(0, 1)`.
+    ///
+    /// ```
+    /// use gaaf_shapes::GaussHermite;
+    ///
+    /// // E[cos(eps)] = exp(-1/2).
+    /// let rule = GaussHermite::<f64, 24>::new();
+    /// assert!((rule.expect(f64::cos) - (-0.5_f64).exp()).abs() < 1e-14);
+    /// ```
     #[inline]
     pub fn expect(&self, mut f: impl FnMut(F) -> F) -> F {
         let mut acc = F::zero();
@@ -77,6 +107,14 @@ impl<F: Real, const N: usize> GaussHermite<F, N> {
 
     /// Two expectations at once, `(E[f(eps).0], E[f(eps).1])`, sharing each
     /// evaluation of `f`.
+    ///
+    /// ```
+    /// use gaaf_shapes::GaussHermite;
+    ///
+    /// let rule = GaussHermite::<f64, 4>::new();
+    /// let (m1, m2) = rule.expect2(|z| (z, z * z));
+    /// assert!(m1.abs() < 1e-15 && (m2 - 1.0).abs() < 1e-14);
+    /// ```
     #[inline]
     pub fn expect2(&self, mut f: impl FnMut(F) -> (F, F)) -> (F, F) {
         let (mut a, mut b) = (F::zero(), F::zero());

@@ -34,8 +34,20 @@ pub struct ShiftedSigmoid<F> {
 }
 
 /// The slope the paper's Fig. 5b implies.
+///
+/// ```
+/// use gaaf_shapes::{ShiftedSigmoid, PAPER_RELU_SLOPE};
+///
+/// assert_eq!(ShiftedSigmoid::<f32>::paper_relu().slope(), PAPER_RELU_SLOPE as f32);
+/// ```
 pub const PAPER_RELU_SLOPE: f64 = 5.0;
 /// The shift the paper's Fig. 5b implies.
+///
+/// ```
+/// use gaaf_shapes::{ShiftedSigmoid, PAPER_RELU_SHIFT};
+///
+/// assert_eq!(ShiftedSigmoid::<f32>::paper_relu().shift(), PAPER_RELU_SHIFT as f32);
+/// ```
 pub const PAPER_RELU_SHIFT: f64 = 0.5;
 
 impl<F: Real> ShiftedSigmoid<F> {
@@ -59,6 +71,12 @@ impl<F: Real> ShiftedSigmoid<F> {
     }
 
     /// The paper's shape for ReLU: `sigmoid(5 (x + 0.5))`.
+    ///
+    /// ```
+    /// use gaaf_shapes::{Differentiable, ShiftedSigmoid};
+    ///
+    /// assert_eq!(ShiftedSigmoid::<f64>::paper_relu().value(-0.5), 0.5);
+    /// ```
     pub fn paper_relu() -> Self {
         Self {
             slope: cast(PAPER_RELU_SLOPE),
@@ -67,11 +85,25 @@ impl<F: Real> ShiftedSigmoid<F> {
     }
 
     /// The steepness.
+    ///
+    /// ```
+    /// use gaaf_shapes::ShiftedSigmoid;
+    ///
+    /// assert_eq!(ShiftedSigmoid::new(2.0_f64, 1.0)?.slope(), 2.0);
+    /// # Ok::<(), gaaf_shapes::Error>(())
+    /// ```
     pub fn slope(&self) -> F {
         self.slope
     }
 
     /// How far left the midpoint sits (`s(-shift) = 0.5`).
+    ///
+    /// ```
+    /// use gaaf_shapes::ShiftedSigmoid;
+    ///
+    /// assert_eq!(ShiftedSigmoid::new(2.0_f64, 1.0)?.shift(), 1.0);
+    /// # Ok::<(), gaaf_shapes::Error>(())
+    /// ```
     pub fn shift(&self) -> F {
         self.shift
     }
