@@ -2,7 +2,7 @@
 //! deterministically.
 
 use crate::error::{check, Error};
-use crate::{Activation, GaussHermite, Shape};
+use crate::{Activation, GaussHermite, Shape, Tabulated};
 use gaaf_core::{Differentiable, Real};
 
 /// The number of Gauss-Hermite nodes [`DropoutMatched`] uses unless told
@@ -225,6 +225,47 @@ impl<F: Real, A: Activation<F>, const N: usize> DropoutMatched<A, F, N> {
     /// ```
     pub fn activation(&self) -> &A {
         &self.activation
+    }
+
+    /// This shape as a [`Tabulated`] table of `M` nodes: the same values to
+    /// within the table's interpolation error, at O(1) cost per element instead
+    /// of `N` evaluations of `phi'` and `phi''`; the one to use in training.
+    ///
+    /// The table holds the smooth excess slope `E[phi'(x + sigma*eps)] -
+    /// phi'(x)` on `[-(10 + 8 sigma), 10 + 8 sigma]`, beyond which it is below
+    /// 1e-8 for tanh, and clamps at 0 after interpolating, so the kinks where
+    /// the shape meets 0 stay sharp. For tanh with 1024 nodes the largest
+    /// difference from the exact shape over [-11, 11] was below 2e-5 in value
+    /// and 2e-3 in slope for `sigma` in {0.3, 1, 2} (tested). ReLU's excess
+    /// slope jumps at 0; a table smooths that jump over one cell.
+    ///
+    /// # Errors
+    ///
+    /// As [`Tabulated::new`] (only for `M < 2`).
+    ///
+    /// ```
+    /// use gaaf_shapes::{Differentiable, DropoutMatched, Tabulated, Tanh};
+    ///
+    /// let exact = DropoutMatched::<_, f32>::new(Tanh, 1.0)?;
+    /// let fast: Tabulated<f32, 1024> = exact.tabulated()?;
+    /// assert!((fast.value(2.0) - exact.value(2.0)).abs() < 1e-5);
+    /// # Ok::<(), gaaf_shapes::Error>(())
+    /// ```
+    pub fn tabulated<const M: usize>(&self) -> Result<Tabulated<F, M>, Error> {
+        /// The unclamped excess slope, smooth where `phi'` is.
+        struct Excess<'a, A, F, const N: usize>(&'a DropoutMatched<A, F, N>);
+        impl<F: Real, A: Activation<F>, const N: usize> Differentiable<F> for Excess<'_, A, F, N> {
+            fn value(&self, x: F) -> F {
+                self.0.excess_slope(x).0
+            }
+            fn derivative(&self, x: F) -> F {
+                self.0.excess_slope(x).1
+            }
+        }
+        let eight = F::from(8.0).unwrap_or_else(F::one);
+        let ten = F::from(10.0).unwrap_or_else(F::one);
+        let reach = ten + eight * self.sigma;
+        Ok(Tabulated::new(&Excess(self), -reach, reach)?.positive_part())
     }
 
     /// `(E[phi'(x + sigma*eps)] - phi'(x), its derivative)`, before clamping.

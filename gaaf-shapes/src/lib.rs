@@ -16,7 +16,8 @@
 //!   [`GaussianBump`].
 //! - [`DropoutMatched`]: beyond the paper, the shape that supplies the slope
 //!   dropout's noise would (Eq. 6), from a noise level or a dropout rate
-//!   ([`dropout_sigma`]), computed with [`GaussHermite`] quadrature.
+//!   ([`dropout_sigma`]), computed with [`GaussHermite`] quadrature, and
+//!   [`Tabulated`], which makes such a costly shape O(1) per element.
 //! - [`gaaf`], [`gaaf_tanh`], [`gaaf_relu`], [`gaaf_dropout_matched`]: the
 //!   combinator `phi + g*s`, which is `gaaf-core`'s [`Gaaf`] and is itself
 //!   [`Differentiable`], so GAAF goes wherever an activation goes.
@@ -61,6 +62,7 @@ mod gaussian_bump;
 mod quadrature;
 mod shape;
 mod shifted_sigmoid;
+mod tabulated;
 
 pub use activation::{Activation, Identity, Relu, Sigmoid, Tanh};
 pub use constant::Constant;
@@ -73,6 +75,7 @@ pub use gaussian_bump::{Exponential, GaussianBump, PAPER_TANH_WIDTH};
 pub use quadrature::GaussHermite;
 pub use shape::Shape;
 pub use shifted_sigmoid::{ShiftedSigmoid, PAPER_RELU_SHIFT, PAPER_RELU_SLOPE};
+pub use tabulated::Tabulated;
 
 pub use gaaf_core::{kernel, Differentiable, Float, Gaaf, GradAccel, Real, PAPER_K};
 
