@@ -5,9 +5,14 @@
 
 pub mod analysis;
 mod config;
+mod error;
+pub mod report;
 mod results;
+pub mod runner;
+pub mod train;
 
 pub use config::TrainConfig;
+pub use error::{Error, Result};
 pub use results::{
     EpochRecord, Histogram, LayerCorrelation, RunResult, Variant, CORRELATION_BINS,
     CORRELATION_THRESHOLDS, NET_BINS, NET_RANGE,

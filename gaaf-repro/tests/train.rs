@@ -1,0 +1,123 @@
+//! Training on a tiny synthetic MNIST-shaped dataset: determinism, exact
+//! resume, and the refusal of a checkpoint made with another configuration.
+
+use gaaf_data::{Dataset, Splits};
+use gaaf_repro::train::{train, train_until, Outcome, RunData};
+use gaaf_repro::{Error, RunResult, TrainConfig, Variant};
+use ndarray::Array4;
+
+/// `n` 28x28 images of 10 classes: class `c` lights rows `2c..2c+3`, plus
+/// noise from a fixed LCG, so the model has something to learn.
+fn synthetic(n: usize, salt: u64, name: &str) -> Dataset {
+    let mut state = 0x2545_F491_4F6C_DD1D_u64 ^ salt;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as u32
+    };
+    let labels: Vec<u8> = (0..n).map(|_| (next() % 10) as u8).collect();
+    let mut images = Array4::<u8>::zeros((n, 1, 28, 28));
+    for (i, &c) in labels.iter().enumerate() {
+        for h in 0..28 {
+            for w in 0..28 {
+                let band = h / 2 >= usize::from(c) && h / 2 < usize::from(c) + 2;
+                let noise = (next() % 90) as u8;
+                images[[i, 0, h, w]] = if band { 160 + noise } else { noise };
+            }
+        }
+    }
+    Dataset::new(name, images, labels, 10).unwrap()
+}
+
+fn splits() -> Splits {
+    Splits {
+        train: synthetic(400, 1, "toy/train"),
+        test: synthetic(150, 2, "toy/test"),
+    }
+}
+
+fn config(variant: Variant) -> TrainConfig {
+    TrainConfig {
+        lr: 0.05,
+        batch_size: 50,
+        max_epochs: 3,
+        patience: 3,
+        val_size: 100,
+        ..TrainConfig::new(variant, 7)
+    }
+}
+
+/// The result without its wall-clock fields.
+fn untimed(mut r: RunResult) -> RunResult {
+    r.seconds = 0.0;
+    for e in &mut r.epochs {
+        e.seconds = 0.0;
+    }
+    r
+}
+
+fn run(config: &TrainConfig, data: &RunData) -> RunResult {
+    let dir = tempfile::tempdir().unwrap();
+    untimed(train(config, data, dir.path(), &()).unwrap())
+}
+
+#[test]
+fn same_seed_same_result_and_the_model_learns() {
+    let splits = splits();
+    for variant in [Variant::Dropout, Variant::Gaaf] {
+        let c = config(variant);
+        let data = RunData::prepare(&splits, &c).unwrap();
+        let a = run(&c, &data);
+        let b = run(&c, &data);
+        assert_eq!(a, b, "{variant:?}");
+        assert_eq!(a.epochs.len(), 3);
+        assert!(
+            a.test_acc > 0.5,
+            "{variant:?}: test accuracy {}",
+            a.test_acc
+        );
+        assert_eq!(a.grad_info.len(), 4);
+        assert_eq!((a.correlations.len(), a.nets.len()), (3, 3));
+        assert_eq!(a.nets[0].total(), 150 * 512);
+        match variant {
+            Variant::Dropout => {
+                let v = a.net_variance.as_ref().unwrap();
+                assert_eq!(v.len(), 4);
+                assert_eq!(v[0], 0.0, "no dropout before the first layer");
+                assert!(v[1..].iter().all(|&x| x > 0.0), "{v:?}");
+            }
+            _ => assert!(a.net_variance.is_none()),
+        }
+        // A result survives its JSON file bit-exactly.
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(serde_json::from_str::<RunResult>(&json).unwrap(), a);
+    }
+}
+
+#[test]
+fn a_resumed_run_equals_an_uninterrupted_one() {
+    let splits = splits();
+    for variant in [Variant::Dropout, Variant::DropoutMatched] {
+        let c = config(variant);
+        let data = RunData::prepare(&splits, &c).unwrap();
+        let whole = run(&c, &data);
+        let dir = tempfile::tempdir().unwrap();
+        let stopped = train_until(&c, &data, dir.path(), &(), Some(1)).unwrap();
+        assert_eq!(stopped, Outcome::Stopped(1));
+        let resumed = untimed(train(&c, &data, dir.path(), &()).unwrap());
+        assert_eq!(resumed, whole, "{variant:?}");
+    }
+}
+
+#[test]
+fn a_checkpoint_of_another_configuration_is_refused() {
+    let splits = splits();
+    let c = config(Variant::Base);
+    let data = RunData::prepare(&splits, &c).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    train_until(&c, &data, dir.path(), &(), Some(1)).unwrap();
+    let other = TrainConfig { lr: 0.01, ..c };
+    let err = train(&other, &data, dir.path(), &()).unwrap_err();
+    assert!(matches!(err, Error::ConfigMismatch { .. }), "{err}");
+}
