@@ -40,6 +40,26 @@
 //!
 //! # Example
 //!
+//! The paper's MNIST model, with GAAF where `Tanh` would be:
+//!
+//! ```
+//! use dfdx::prelude::*;
+//! use gaaf_dfdx::GaafTanh;
+//!
+//! type Mlp = (
+//!     (Linear<784, 512>, GaafTanh),
+//!     (Linear<512, 256>, GaafTanh),
+//!     (Linear<256, 256>, GaafTanh),
+//!     Linear<256, 10>,
+//! );
+//! let dev = Cpu::default();
+//! let model = dev.build_module::<Mlp, f32>();
+//! let x: Tensor<Rank2<2, 784>, f32, _> = dev.sample_normal();
+//! assert_eq!(model.forward(x).shape(), &(Const::<2>, Const::<10>));
+//! ```
+//!
+//! Training a small one:
+//!
 //! ```
 //! use dfdx::optim::{Adam, AdamConfig};
 //! use dfdx::prelude::*;
