@@ -4,39 +4,86 @@
 //! Throughput is in bytes moved: forward reads `x` and writes `y` (8 bytes an
 //! element, the same as the copy), backward reads `x` and `dy` and writes `dx`
 //! (12), both together 20. Single thread.
+//!
+//! The `*-avx2` groups run the same gaaf-core kernels built for AVX2 + FMA and
+//! chosen at run time (`gaaf_bench::simd`), an experiment in what wider vectors
+//! buy. The exact dropout-matched activation integrates over 64 quadrature
+//! nodes per element (about 1.4 s for 1M elements), so it runs on 64K elements
+//! only, with flat sampling (the same iteration count in every sample), to keep
+//! its time to seconds; its tabulated form, the one training uses, runs at
+//! every size.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use gaaf_bench::{dropout_matched_tanh, inputs};
+use criterion::{
+    criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
+};
+use gaaf_bench::{
+    dropout_matched_tabulated_tanh, dropout_matched_tanh, inputs, simd, DROPOUT_MATCHED_SIZE,
+    KERNEL_SIZES,
+};
+use gaaf_core::Error;
 use gaaf_shapes::{gaaf_relu, gaaf_tanh, kernel, Differentiable, Relu, Tanh};
 use std::hint::black_box;
-use std::time::Duration;
 
-const SIZES: [usize; 2] = [1 << 20, 1 << 24];
+/// A forward kernel: `y = f(x)`.
+type Forward<A> = fn(&A, &[f32], &mut [f32]) -> Result<(), Error>;
+/// A backward kernel: `dx = dy * f'(x)`.
+type Backward<A> = fn(&A, &[f32], &[f32], &mut [f32]) -> Result<(), Error>;
 
-fn bench_activation(c: &mut Criterion, name: &str, act: &impl Differentiable<f32>) {
-    for n in SIZES {
+/// Which build of the kernels to run.
+struct Kernels<A> {
+    forward: Forward<A>,
+    backward: Backward<A>,
+}
+
+fn baseline<A: Differentiable<f32>>() -> Kernels<A> {
+    Kernels {
+        forward: kernel::forward,
+        backward: kernel::backward,
+    }
+}
+
+fn avx2<A: Differentiable<f32>>() -> Kernels<A> {
+    Kernels {
+        forward: simd::forward_dispatch,
+        backward: simd::backward_dispatch,
+    }
+}
+
+fn bench_activation<A: Differentiable<f32>>(
+    c: &mut Criterion,
+    name: &str,
+    act: &A,
+    kernels: Kernels<A>,
+    sizes: &[usize],
+    sampling: SamplingMode,
+) {
+    let Kernels { forward, backward } = kernels;
+    for &n in sizes {
         let x = inputs(n, 1);
         let dy = inputs(n, 2);
         let mut y = vec![0.0_f32; n];
         let mut dx = vec![0.0_f32; n];
         let mut group = c.benchmark_group(format!("kernel/{name}"));
-        group
-            .sample_size(10)
-            .warm_up_time(Duration::from_millis(500))
-            .measurement_time(Duration::from_secs(2));
+        // At 16M an iteration takes up to a second; flat sampling keeps the
+        // iteration count at one per sample instead of criterion's 1..=10.
+        group.sampling_mode(if n >= 1 << 24 {
+            SamplingMode::Flat
+        } else {
+            sampling
+        });
         group.throughput(Throughput::Bytes(8 * n as u64));
         group.bench_function(BenchmarkId::new("forward", n), |b| {
-            b.iter(|| kernel::forward(act, black_box(&x), &mut y).unwrap())
+            b.iter(|| forward(act, black_box(&x), &mut y).unwrap())
         });
         group.throughput(Throughput::Bytes(12 * n as u64));
         group.bench_function(BenchmarkId::new("backward", n), |b| {
-            b.iter(|| kernel::backward(act, black_box(&x), &dy, &mut dx).unwrap())
+            b.iter(|| backward(act, black_box(&x), &dy, &mut dx).unwrap())
         });
         group.throughput(Throughput::Bytes(20 * n as u64));
         group.bench_function(BenchmarkId::new("forward+backward", n), |b| {
             b.iter(|| {
-                kernel::forward(act, black_box(&x), &mut y).unwrap();
-                kernel::backward(act, &x, &dy, &mut dx).unwrap();
+                forward(act, black_box(&x), &mut y).unwrap();
+                backward(act, &x, &dy, &mut dx).unwrap();
             })
         });
         group.finish();
@@ -44,14 +91,10 @@ fn bench_activation(c: &mut Criterion, name: &str, act: &impl Differentiable<f32
 }
 
 fn copy(c: &mut Criterion) {
-    for n in SIZES {
+    for n in KERNEL_SIZES {
         let x = inputs(n, 1);
         let mut y = vec![0.0_f32; n];
         let mut group = c.benchmark_group("kernel/copy");
-        group
-            .sample_size(10)
-            .warm_up_time(Duration::from_millis(500))
-            .measurement_time(Duration::from_secs(2));
         group.throughput(Throughput::Bytes(8 * n as u64));
         group.bench_function(BenchmarkId::new("copy", n), |b| {
             b.iter(|| y.copy_from_slice(black_box(&x)))
@@ -77,13 +120,61 @@ impl Differentiable<f32> for StdTanh {
 }
 
 fn activations(c: &mut Criterion) {
-    bench_activation(c, "tanh-std", &StdTanh);
-    bench_activation(c, "tanh", &Tanh);
-    bench_activation(c, "relu", &Relu);
-    bench_activation(c, "gaaf-tanh", &gaaf_tanh::<f32>());
-    bench_activation(c, "gaaf-relu", &gaaf_relu::<f32>());
-    bench_activation(c, "gaaf-dropout-matched", &dropout_matched_tanh());
+    let all = &KERNEL_SIZES[..];
+    bench_activation(c, "tanh-std", &StdTanh, baseline(), all, SamplingMode::Auto);
+    bench_activation(c, "tanh", &Tanh, baseline(), all, SamplingMode::Auto);
+    bench_activation(c, "relu", &Relu, baseline(), all, SamplingMode::Auto);
+    bench_activation(
+        c,
+        "gaaf-tanh",
+        &gaaf_tanh::<f32>(),
+        baseline(),
+        all,
+        SamplingMode::Auto,
+    );
+    bench_activation(
+        c,
+        "gaaf-relu",
+        &gaaf_relu::<f32>(),
+        baseline(),
+        all,
+        SamplingMode::Auto,
+    );
+    bench_activation(
+        c,
+        "gaaf-dropout-matched-tabulated",
+        &dropout_matched_tabulated_tanh(),
+        baseline(),
+        all,
+        SamplingMode::Auto,
+    );
+    bench_activation(c, "tanh-avx2", &Tanh, avx2(), all, SamplingMode::Auto);
+    bench_activation(
+        c,
+        "gaaf-tanh-avx2",
+        &gaaf_tanh::<f32>(),
+        avx2(),
+        all,
+        SamplingMode::Auto,
+    );
+    bench_activation(
+        c,
+        "gaaf-dropout-matched",
+        &dropout_matched_tanh(),
+        baseline(),
+        &[DROPOUT_MATCHED_SIZE],
+        SamplingMode::Flat,
+    );
 }
 
-criterion_group!(benches, copy, activations);
+criterion_group! {
+    name = benches;
+    // Short defaults so the whole file runs in minutes; `cargo xtask bench`
+    // passes its own `--warm-up-time`/`--measurement-time`, which win.
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(2));
+    targets = copy, activations
+}
 criterion_main!(benches);

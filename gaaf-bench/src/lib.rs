@@ -2,7 +2,33 @@
 //! `benches/` (criterion, one file per subject); this library holds what they
 //! share: the activations under test and deterministic inputs.
 
-use gaaf_shapes::{DropoutMatched, Tanh};
+pub mod simd;
+
+use gaaf_shapes::{DropoutMatched, Gaaf, GradAccel, Tabulated, Tanh};
+
+/// Element counts of the kernel benchmarks: 1M and 16M `f32`.
+pub const KERNEL_SIZES: [usize; 2] = [1 << 20, 1 << 24];
+/// Element count of the dropout-matched kernel benchmarks: its 64-node
+/// quadrature takes about a microsecond an element, so 64K keeps an iteration
+/// near 0.1 s.
+pub const DROPOUT_MATCHED_SIZE: usize = 1 << 16;
+/// Rows of the `[128, 512]` batch the dfdx op benchmarks use.
+pub const ACT_ROWS: usize = 128;
+/// Columns of the `[128, 512]` batch the dfdx op benchmarks use.
+pub const ACT_COLS: usize = 512;
+/// Batch size of the MLP training-step benchmarks.
+pub const MLP_BATCH: usize = 128;
+
+/// Pins rayon's global pool, which dfdx's CPU matmuls (the `gemm` crate) use
+/// with `rayon::current_num_threads()`, to one thread unless
+/// `RAYON_NUM_THREADS` is already set: every figure gaaf-bench reports is
+/// single-threaded. Call it before the first tensor operation; the pool reads
+/// the variable when it starts.
+pub fn single_threaded() {
+    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        std::env::set_var("RAYON_NUM_THREADS", "1");
+    }
+}
 
 /// Deterministic inputs spread over `[-6, 6]`, where tanh goes from linear to
 /// saturated: a simple LCG, so runs are comparable without a `rand` dependency.
@@ -26,9 +52,13 @@ pub fn dropout_matched_tanh() -> gaaf_shapes::GaafDropoutMatched<Tanh, f32> {
     gaaf_shapes::gaaf_dropout_matched(Tanh, 1.0).expect("sigma = 1 is valid")
 }
 
-/// The dropout-matched shape alone, for benchmarks of the shape's own cost.
-pub fn dropout_matched_shape() -> DropoutMatched<Tanh, f32> {
-    DropoutMatched::new(Tanh, 1.0).expect("sigma = 1 is valid")
+/// The same activation with its shape tabulated (1024 nodes), as gaaf-repro
+/// trains with it.
+pub fn dropout_matched_tabulated_tanh() -> Gaaf<Tanh, Tabulated<f32, 1024>, f32> {
+    let shape = DropoutMatched::new(Tanh, 1.0)
+        .and_then(|s| s.tabulated())
+        .expect("sigma = 1 is valid");
+    gaaf_shapes::gaaf(Tanh, shape, GradAccel::paper())
 }
 
 #[cfg(test)]

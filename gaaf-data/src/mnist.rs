@@ -61,7 +61,12 @@ pub fn load(dir: &DataDir) -> Result<Splits> {
 ///
 /// [`crate::Error::MissingFile`], saying how to get the data, when neither exists.
 pub fn file_path(dir: &DataDir, name: &str) -> Result<std::path::PathBuf> {
-    find_file(&dir.dataset_dir(DatasetKind::Mnist), name, true, DatasetKind::Mnist)
+    find_file(
+        &dir.dataset_dir(DatasetKind::Mnist),
+        name,
+        true,
+        DatasetKind::Mnist,
+    )
 }
 
 fn load_split(folder: &Path, prefix: &str, name: &str) -> Result<Dataset> {

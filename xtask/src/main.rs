@@ -3,8 +3,10 @@
 //!
 //! Each task lives in its own module; `main` only parses the command line.
 
+mod bench;
 mod ci;
 mod data;
+mod repro;
 mod util;
 
 use clap::{Parser, Subcommand};
@@ -19,18 +21,25 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
+    /// Benchmarks: gaaf-bench's criterion benches in release, reported as one
+    /// Markdown table (and JSON) with rates, copy-bandwidth shares and ratios.
+    Bench(bench::BenchArgs),
     /// Everything CI checks: formatting, clippy, tests, doc tests, the no_std build
     /// and packaging of the publishable crates.
     Ci(ci::CiArgs),
     /// Datasets: `verify` parses what is present, `fetch` downloads.
     Data(data::DataArgs),
+    /// The paper's experiments, in release: `cargo xtask repro mnist [--quick] ...`.
+    Repro(repro::ReproArgs),
 }
 
 fn main() {
     let cli = Cli::parse();
     let result = match cli.task {
+        Task::Bench(args) => bench::run(&args),
         Task::Ci(args) => ci::run(&args),
         Task::Data(args) => data::run(&args),
+        Task::Repro(args) => repro::run(&args),
     };
     if let Err(err) = result {
         // One line, non-zero exit: the chain of contexts reads as a sentence.
