@@ -33,9 +33,55 @@ pub(crate) fn run(args: &CiArgs) -> Result<()> {
         "warnings",
     ]))?;
     exec(cargo().args(["test", "--workspace"]))?;
+    quick_repro()?;
     no_std_build()?;
     if !args.no_package {
         package()?;
+    }
+    Ok(())
+}
+
+/// The MNIST reproduction end to end in `--quick` mode (every table and
+/// figure from one seed, a subset and a few epochs), on the real MNIST when
+/// `GAAF_DATA_DIR` holds it; without it the step says so and is skipped.
+fn quick_repro() -> Result<()> {
+    let data = std::env::var_os(gaaf_data::DATA_DIR_ENV).map(std::path::PathBuf::from);
+    let Some(data) = data.filter(|d| d.join("mnist").is_dir()) else {
+        eprintln!(
+            "SKIPPED: quick MNIST reproduction: set {} to a folder holding mnist/",
+            gaaf_data::DATA_DIR_ENV
+        );
+        return Ok(());
+    };
+    let out = crate::util::workspace_root()
+        .join("target")
+        .join("ci-repro-quick");
+    // A fresh folder: the run must train, not reuse an earlier result.
+    if out.exists() {
+        std::fs::remove_dir_all(&out).with_context(|| format!("removing {}", out.display()))?;
+    }
+    let mut args: Vec<std::ffi::OsString> = ["mnist", "--quick", "--data-dir"]
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    args.push(data.into());
+    args.push("--out".into());
+    args.push(out.clone().into());
+    crate::repro::run_binary(&args)?;
+    for file in [
+        "table1.md",
+        "table2.md",
+        "table3.md",
+        "table4.md",
+        "fig1.svg",
+        "fig3.svg",
+        "fig6.svg",
+        "report.md",
+    ] {
+        anyhow::ensure!(
+            out.join(file).is_file(),
+            "the quick reproduction wrote no {file}"
+        );
     }
     Ok(())
 }

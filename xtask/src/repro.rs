@@ -17,6 +17,11 @@ pub(crate) struct ReproArgs {
 
 /// Runs `cargo run --release -p gaaf-repro --bin gaaf-repro -- <args>`.
 pub(crate) fn run(args: &ReproArgs) -> Result<()> {
+    run_binary(&args.args)
+}
+
+/// Runs the `gaaf-repro` binary, built in release, with `args`.
+pub(crate) fn run_binary<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Result<()> {
     let mut cmd = cargo();
     cmd.args([
         "run",
@@ -27,6 +32,6 @@ pub(crate) fn run(args: &ReproArgs) -> Result<()> {
         "gaaf-repro",
         "--",
     ]);
-    cmd.args(&args.args);
+    cmd.args(args);
     exec(&mut cmd)
 }
