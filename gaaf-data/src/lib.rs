@@ -16,6 +16,8 @@
 //!   giving normalised `f32` images.
 //! - Loaders: [`mnist::load`], [`cifar::load_cifar10`], [`cifar::load_cifar100`],
 //!   [`svhn::load`], or [`load`] by [`DatasetKind`].
+//! - [`synthetic`]: small datasets in the published formats, for tests, demos
+//!   and CI where the real data is absent ([`synthetic::write`]).
 //!
 //! # Example
 //! ```
@@ -49,6 +51,7 @@ pub mod mat;
 pub mod mnist;
 mod normalize;
 pub mod svhn;
+pub mod synthetic;
 
 pub use batch::{shuffled_indices, Batch, Batches};
 pub use cifar::Cifar100Labels;

@@ -1,26 +1,20 @@
-//! Writers for the published formats, used to make small test files.
-#![allow(dead_code)] // Each test file uses a different part of the support code.
+//! The tests' fixed pixel pattern, and files built from it with the encoders
+//! of `gaaf_data::synthetic` (unwrapped here: a failure is a test bug).
+//!
+//! The pattern, unlike the synthetic generator's, gives every pixel a value
+//! the tests can predict from its position, so that they can check where each
+//! byte of a file lands in the loaded images.
+// Each test file uses a different part of the support code.
+#![allow(dead_code, unused_imports)]
 
-use flate2::write::{GzEncoder, ZlibEncoder};
-use flate2::Compression;
-use std::io::Write;
+use gaaf_data::synthetic;
 use std::path::Path;
+
+pub(crate) use gaaf_data::synthetic::{gzip, MatVar};
 
 /// An IDX file of unsigned bytes.
 pub(crate) fn idx(dims: &[u32], data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0, 0, 8, dims.len() as u8];
-    for d in dims {
-        out.extend(d.to_be_bytes());
-    }
-    out.extend(data);
-    out
-}
-
-/// Gzip of `bytes`.
-pub(crate) fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut e = GzEncoder::new(Vec::new(), Compression::fast());
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap()
+    synthetic::idx_u8(dims, data).unwrap()
 }
 
 /// The pixel the tests put at (image n, channel c, row r, column w).
@@ -28,16 +22,22 @@ pub(crate) fn pixel(n: usize, c: usize, r: usize, w: usize) -> u8 {
     ((n * 31 + c * 17 + r * 5 + w * 3) % 256) as u8
 }
 
-/// MNIST images and labels of `n` records, as IDX bytes.
-pub(crate) fn mnist_split(n: usize, label: impl Fn(usize) -> u8) -> (Vec<u8>, Vec<u8>) {
-    let mut px = Vec::new();
-    for i in 0..n {
-        for r in 0..28 {
-            for w in 0..28 {
-                px.push(pixel(i, 0, r, w));
+/// Image `n` of the pattern: `channels x side x side` bytes, CHW.
+fn image(n: usize, channels: usize, side: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(channels * side * side);
+    for c in 0..channels {
+        for r in 0..side {
+            for w in 0..side {
+                out.push(pixel(n, c, r, w));
             }
         }
     }
+    out
+}
+
+/// MNIST images and labels of `n` records, as IDX bytes.
+pub(crate) fn mnist_split(n: usize, label: impl Fn(usize) -> u8) -> (Vec<u8>, Vec<u8>) {
+    let px: Vec<u8> = (0..n).flat_map(|i| image(i, 1, 28)).collect();
     let labels: Vec<u8> = (0..n).map(label).collect();
     (idx(&[n as u32, 28, 28], &px), idx(&[n as u32], &labels))
 }
@@ -61,106 +61,17 @@ pub(crate) fn write_mnist(dir: &Path, n_train: usize, n_test: usize, gz: bool) {
 
 /// One CIFAR record: label bytes then 3072 CHW pixels of image `n`.
 pub(crate) fn cifar_record(labels: &[u8], n: usize) -> Vec<u8> {
-    let mut out = labels.to_vec();
-    for c in 0..3 {
-        for r in 0..32 {
-            for w in 0..32 {
-                out.push(pixel(n, c, r, w));
-            }
-        }
-    }
-    out
+    [labels, &image(n, 3, 32)].concat()
 }
 
 /// A MATLAB 5 file holding `vars`, each plain or zlib-compressed.
-pub(crate) fn mat5(vars: &[MatVar], compress: bool) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut text = b"MATLAB 5.0 MAT-file, written by gaaf-data tests".to_vec();
-    text.resize(116, b' ');
-    out.extend(text);
-    out.extend([0u8; 8]);
-    out.extend(0x0100u16.to_le_bytes());
-    out.extend(b"IM");
-    for v in vars {
-        let matrix = matrix_element(v);
-        if compress {
-            let mut z = ZlibEncoder::new(Vec::new(), Compression::default());
-            z.write_all(&matrix).unwrap();
-            let body = z.finish().unwrap();
-            out.extend(15u32.to_le_bytes());
-            out.extend((body.len() as u32).to_le_bytes());
-            out.extend(body);
-        } else {
-            out.extend(matrix);
-        }
-    }
-    out
-}
-
-/// A variable for [`mat5`].
-pub(crate) struct MatVar {
-    pub(crate) name: &'static str,
-    /// MATLAB class: 6 double, 9 uint8.
-    pub(crate) class: u8,
-    pub(crate) dims: Vec<i32>,
-    /// Data element type (2 miUINT8, 9 miDOUBLE) and bytes.
-    pub(crate) data_type: u32,
-    pub(crate) data: Vec<u8>,
-}
-
-fn sub(out: &mut Vec<u8>, ty: u32, data: &[u8]) {
-    out.extend(ty.to_le_bytes());
-    out.extend((data.len() as u32).to_le_bytes());
-    out.extend(data);
-    while out.len() % 8 != 0 {
-        out.push(0);
-    }
-}
-
-fn matrix_element(v: &MatVar) -> Vec<u8> {
-    let mut body = Vec::new();
-    let mut flags = vec![v.class, 0, 0, 0];
-    flags.extend([0u8; 4]);
-    sub(&mut body, 6, &flags);
-    let dims: Vec<u8> = v.dims.iter().flat_map(|d| d.to_le_bytes()).collect();
-    sub(&mut body, 5, &dims);
-    sub(&mut body, 1, v.name.as_bytes());
-    sub(&mut body, v.data_type, &v.data);
-    let mut out = Vec::new();
-    out.extend(14u32.to_le_bytes());
-    out.extend((body.len() as u32).to_le_bytes());
-    out.extend(body);
-    out
+pub(crate) fn mat5(vars: &[MatVar<'_>], compress: bool) -> Vec<u8> {
+    synthetic::mat5(vars, compress).unwrap()
 }
 
 /// SVHN `X` (uint8 [32, 32, 3, n], column-major, from [`pixel`]) and `y`
 /// (double [n, 1]) for the given labels (1..=10).
-pub(crate) fn svhn_vars(labels: &[f64]) -> Vec<MatVar> {
-    let n = labels.len();
-    let mut x = vec![0u8; 3072 * n];
-    for i in 0..n {
-        for c in 0..3 {
-            for r in 0..32 {
-                for w in 0..32 {
-                    x[r + 32 * w + 1024 * c + 3072 * i] = pixel(i, c, r, w);
-                }
-            }
-        }
-    }
-    vec![
-        MatVar {
-            name: "X",
-            class: 9,
-            dims: vec![32, 32, 3, n as i32],
-            data_type: 2,
-            data: x,
-        },
-        MatVar {
-            name: "y",
-            class: 6,
-            dims: vec![n as i32, 1],
-            data_type: 9,
-            data: labels.iter().flat_map(|l| l.to_le_bytes()).collect(),
-        },
-    ]
+pub(crate) fn svhn_vars(labels: &[f64]) -> Vec<MatVar<'static>> {
+    let images: Vec<u8> = (0..labels.len()).flat_map(|i| image(i, 3, 32)).collect();
+    synthetic::svhn_vars(&images, labels).unwrap()
 }
