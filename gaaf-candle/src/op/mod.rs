@@ -1,0 +1,202 @@
+//! GAAF as a candle custom op: [`gaaf`], the public function, applies a
+//! private forward op whose backward is a second private op.
+//!
+//! Why two ops: candle's `CustomOp1::bwd` must return the input gradient as a
+//! tensor, built from tensor operations. Composing `phi' + s + g*s'` from
+//! candle's element-wise ops would launch about a dozen kernels and keep as
+//! many temporaries alive; one `CustomOp2` on `(x, dy)` computes
+//! `dx = dy * phi_new'(x)` in one pass from the saved input instead, with
+//! `gaaf-core`'s slice kernel on the CPU and a CUDA C kernel on the GPU.
+//! The backward op is applied without a backward of its own
+//! (`apply_op2_no_bwd`): training needs no second derivative, and a
+//! gradient of a gradient through GAAF is not tracked.
+
+mod cpu;
+pub(crate) use cpu::elements;
+#[cfg(feature = "cuda")]
+mod cuda;
+
+use crate::module::Fns;
+use crate::Gaaf;
+use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Result, Shape, Tensor};
+use gaaf_core::Differentiable;
+use std::sync::Arc;
+
+/// The CUDA kernel a GAAF activation runs as on candle's CUDA device, with
+/// the constants passed to it as kernel arguments.
+///
+/// Only the paper's two activation families have CUDA kernels; they are set
+/// by the constructors of [`GaafTanh`](crate::GaafTanh) and
+/// [`GaafRelu`](crate::GaafRelu). A [`Gaaf`] built with [`Gaaf::new`] from
+/// functions of your own has none and runs on the CPU only.
+///
+/// ```
+/// use gaaf_candle::{CudaKernel, GaafRelu};
+///
+/// let kernel = GaafRelu::default().cuda_kernel();
+/// assert_eq!(kernel, Some(CudaKernel::Relu { k: 1e4, slope: 5.0, shift: 0.5 }));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum CudaKernel {
+    /// `tanh(x) + g(x) * height * exp(-(x - center)^2 / width)`.
+    Tanh {
+        /// The frequency constant `K` of `g` (Eq. 7).
+        k: f64,
+        /// Peak of the Gaussian bump.
+        height: f64,
+        /// Centre of the bump.
+        center: f64,
+        /// Width `w` in `exp(-(x - c)^2 / w)`.
+        width: f64,
+    },
+    /// `relu(x) + g(x) * sigmoid(slope * (x + shift))`.
+    Relu {
+        /// The frequency constant `K` of `g` (Eq. 7).
+        k: f64,
+        /// Steepness of the shifted sigmoid.
+        slope: f64,
+        /// Shift of the sigmoid (`s(-shift) = 0.5`).
+        shift: f64,
+    },
+}
+
+/// Applies the GAAF activation `act` to `x`, element-wise, with its exact
+/// derivative `phi'(x) + s(x) + g(x) * s'(x)` in the backward pass.
+///
+/// `x` may have any shape and layout (strided, broadcast, offset views are
+/// read through their layout on the CPU and made contiguous first on the
+/// GPU); the result is a new contiguous tensor of the same shape and dtype.
+///
+/// # Errors
+///
+/// A [`candle_core::Error`] when `x` is neither `f32` nor `f64`
+/// (`UnsupportedDTypeForOp`), or lives on a device without a kernel for
+/// `act`: CUDA needs a [`CudaKernel`] (the `cuda` feature and a
+/// [`GaafTanh`](crate::GaafTanh) or [`GaafRelu`](crate::GaafRelu)); Metal has
+/// none.
+///
+/// # Example
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// use gaaf_candle::{gaaf, GaafTanh};
+/// use gaaf_shapes::Differentiable;
+///
+/// let act = GaafTanh::default();
+/// let x = Tensor::new(&[-3.0_f32, 0.5, 2.0], &Device::Cpu)?;
+/// let y = gaaf(&x, &act)?;
+/// let want: Vec<f32> = [-3.0_f32, 0.5, 2.0].iter().map(|&v| act.f32_fn().value(v)).collect();
+/// assert_eq!(y.to_vec1::<f32>()?, want);
+/// # Ok::<(), candle_core::Error>(())
+/// ```
+pub fn gaaf<A32, A64>(x: &Tensor, act: &Gaaf<A32, A64>) -> Result<Tensor>
+where
+    A32: Differentiable<f32> + Send + Sync + 'static,
+    A64: Differentiable<f64> + Send + Sync + 'static,
+{
+    let op = GaafFwd {
+        fns: act.fns().clone(),
+    };
+    if x.device().is_cpu() {
+        x.apply_op1(op)
+    } else {
+        x.contiguous()?.apply_op1(op)
+    }
+}
+
+/// The forward op: `y = phi_new(x)`.
+struct GaafFwd<A32, A64> {
+    fns: Arc<Fns<A32, A64>>,
+}
+
+/// The backward op on `(x, dy)`: `dx = dy * phi_new'(x)`.
+struct GaafBwd<A32, A64> {
+    fns: Arc<Fns<A32, A64>>,
+}
+
+impl<A32, A64> CustomOp1 for GaafFwd<A32, A64>
+where
+    A32: Differentiable<f32> + Send + Sync + 'static,
+    A64: Differentiable<f64> + Send + Sync + 'static,
+{
+    fn name(&self) -> &'static str {
+        "gaaf"
+    }
+
+    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
+        let out = cpu::forward(&self.fns, s, l)?;
+        Ok((out, l.shape().clone()))
+    }
+
+    #[cfg(feature = "cuda")]
+    fn cuda_fwd(
+        &self,
+        s: &candle_core::CudaStorage,
+        l: &Layout,
+    ) -> Result<(candle_core::CudaStorage, Shape)> {
+        let kernel = cuda::require_kernel(self.fns.cuda)?;
+        Ok((cuda::forward(kernel, s, l)?, l.shape().clone()))
+    }
+
+    fn bwd(&self, arg: &Tensor, _res: &Tensor, grad_res: &Tensor) -> Result<Option<Tensor>> {
+        let op = GaafBwd {
+            fns: self.fns.clone(),
+        };
+        let dx = if arg.device().is_cpu() {
+            arg.apply_op2_no_bwd(grad_res, &op)?
+        } else {
+            arg.contiguous()?
+                .apply_op2_no_bwd(&grad_res.contiguous()?, &op)?
+        };
+        Ok(Some(dx))
+    }
+}
+
+impl<A32, A64> CustomOp2 for GaafBwd<A32, A64>
+where
+    A32: Differentiable<f32> + Send + Sync + 'static,
+    A64: Differentiable<f64> + Send + Sync + 'static,
+{
+    fn name(&self) -> &'static str {
+        "gaaf-backward"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
+        check_same_shape(l1, l2)?;
+        let out = cpu::backward(&self.fns, s1, l1, s2, l2)?;
+        Ok((out, l1.shape().clone()))
+    }
+
+    #[cfg(feature = "cuda")]
+    fn cuda_fwd(
+        &self,
+        s1: &candle_core::CudaStorage,
+        l1: &Layout,
+        s2: &candle_core::CudaStorage,
+        l2: &Layout,
+    ) -> Result<(candle_core::CudaStorage, Shape)> {
+        check_same_shape(l1, l2)?;
+        let kernel = cuda::require_kernel(self.fns.cuda)?;
+        Ok((cuda::backward(kernel, s1, l1, s2, l2)?, l1.shape().clone()))
+    }
+}
+
+fn check_same_shape(x: &Layout, dy: &Layout) -> Result<()> {
+    if x.shape() == dy.shape() {
+        Ok(())
+    } else {
+        Err(candle_core::Error::ShapeMismatchBinaryOp {
+            lhs: x.shape().clone(),
+            rhs: dy.shape().clone(),
+            op: "gaaf-backward",
+        }
+        .bt())
+    }
+}
