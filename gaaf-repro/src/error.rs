@@ -70,6 +70,11 @@ pub enum Error {
         loss: f64,
     },
 
+    /// A candle operation failed (a device error, or a shape this crate got
+    /// wrong).
+    #[error("candle: {0}")]
+    Candle(#[from] candle_core::Error),
+
     /// Building the report failed.
     #[error("report: {0}")]
     Report(String),
@@ -92,6 +97,12 @@ impl Error {
 
 impl From<gaaf_shapes::Error> for Error {
     fn from(e: gaaf_shapes::Error) -> Self {
+        Error::Config(e.to_string())
+    }
+}
+
+impl From<gaaf_candle::Error> for Error {
+    fn from(e: gaaf_candle::Error) -> Self {
         Error::Config(e.to_string())
     }
 }

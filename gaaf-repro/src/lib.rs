@@ -4,11 +4,14 @@
 //! runs, with nothing typed by hand.
 
 pub mod analysis;
+mod checkpoint;
 mod config;
+pub mod conv;
 mod error;
 pub mod report;
 mod results;
 pub mod runner;
+pub mod sweep;
 pub mod train;
 
 pub use config::TrainConfig;

@@ -18,46 +18,13 @@
 
 use crate::error::{Error, Result};
 use crate::report::{write_report, ReportMeta};
-use crate::train::{self, Progress, RunData};
-use crate::{EpochRecord, RunResult, TrainConfig, Variant};
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use crate::sweep::{self, Job, Progress};
+use crate::train::{self, RunData};
+use crate::{RunResult, TrainConfig, Variant};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::Instant;
 
-/// Runs `index, index + count, index + 2 count, ...` of the sweep (0-based),
-/// so that a job array of `count` jobs splits it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shard {
-    /// This shard, `0..count`.
-    pub index: usize,
-    /// The number of shards.
-    pub count: usize,
-}
-
-impl Default for Shard {
-    fn default() -> Self {
-        Self { index: 0, count: 1 }
-    }
-}
-
-impl FromStr for Shard {
-    type Err = String;
-
-    /// Parses `I/N` with `I < N`.
-    fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || format!("expected I/N with 0 <= I < N, found {s:?}");
-        let (i, n) = s.split_once('/').ok_or_else(bad)?;
-        let index: usize = i.trim().parse().map_err(|_| bad())?;
-        let count: usize = n.trim().parse().map_err(|_| bad())?;
-        if count == 0 || index >= count {
-            return Err(bad());
-        }
-        Ok(Self { index, count })
-    }
-}
+pub use crate::sweep::Shard;
 
 /// Values that replace [`TrainConfig::new`]'s defaults (and `--quick`'s).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -176,12 +143,7 @@ impl MnistOptions {
 
     /// This shard's runs.
     pub fn shard_configs(&self) -> Vec<TrainConfig> {
-        self.configs()
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| i % self.shard.count == self.shard.index)
-            .map(|(_, c)| c)
-            .collect()
+        self.shard.select(self.configs())
     }
 }
 
@@ -206,42 +168,27 @@ pub struct Summary {
 /// report.
 pub fn run_mnist(opts: &MnistOptions) -> Result<Summary> {
     let started = Instant::now();
-    let runs_dir = opts.out.join("runs");
     let (runs, reused) = if opts.merge_only {
-        (read_runs(&runs_dir)?, 0)
+        (read_runs(&opts.out.join("runs"))?, 0)
     } else {
-        run_shard(opts, &runs_dir)?
+        let data_dir = opts.data_dir.clone();
+        sweep::run_jobs(&opts.shard_configs(), &opts.out, opts.jobs, || {
+            load_mnist(data_dir)
+        })?
     };
-    let report_dir = if opts.shard.count > 1 && !opts.merge_only {
-        opts.out
-            .join("shards")
-            .join(format!("{}-of-{}", opts.shard.index, opts.shard.count))
-    } else {
-        opts.out.clone()
-    };
+    let report_dir = opts.shard.report_dir(&opts.out, opts.merge_only);
     let meta = ReportMeta {
         command: opts.command.clone(),
         machine: train::machine(),
         wall_seconds: (!opts.merge_only).then(|| started.elapsed().as_secs_f64()),
         quick: opts.quick || runs.iter().any(|r| r.config.train_subset.is_some()),
     };
-    write_report(&runs, &report_dir, &meta).map_err(|e| Error::Report(chain(&e)))?;
+    write_report(&runs, &report_dir, &meta).map_err(|e| Error::Report(sweep::chain(&e)))?;
     Ok(Summary {
         runs,
         reused,
         report_dir,
     })
-}
-
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(c) = src {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        src = c.source();
-    }
-    s
 }
 
 /// Every `runs/*.json` under `dir`, sorted by variant then seed.
@@ -250,157 +197,79 @@ fn chain(e: &dyn std::error::Error) -> String {
 ///
 /// I/O or JSON errors.
 pub fn read_runs(dir: &Path) -> Result<Vec<RunResult>> {
-    let mut runs = Vec::new();
-    let entries = std::fs::read_dir(dir).map_err(Error::io(dir))?;
-    for entry in entries {
-        let path = entry.map_err(Error::io(dir))?.path();
-        if path.extension().is_some_and(|e| e == "json") {
-            runs.push(read_run(&path)?);
-        }
-    }
+    let mut runs: Vec<RunResult> = sweep::read_results(dir)?;
     runs.sort_by_key(|r| (r.config.variant, r.config.seed));
     Ok(runs)
 }
 
-fn read_run(path: &Path) -> Result<RunResult> {
-    let bytes = std::fs::read(path).map_err(Error::io(path))?;
-    serde_json::from_slice(&bytes).map_err(Error::json(path))
+/// MNIST from `dir` (see [`load_dataset`]).
+///
+/// # Errors
+///
+/// As [`load_dataset`].
+pub fn load_mnist(dir: Option<PathBuf>) -> Result<gaaf_data::Splits> {
+    load_dataset(dir, gaaf_data::DatasetKind::Mnist)
 }
 
-/// MNIST from `dir`, fetched first when missing and the `fetch` feature is on.
+/// Dataset `kind` from `dir` (else `$GAAF_DATA_DIR`, else `./data`), fetched
+/// first when missing, the `fetch` feature is on and the environment variable
+/// `GAAF_NO_FETCH` is not set (tests set it so that they never download).
 ///
 /// # Errors
 ///
 /// gaaf-data's error (naming the folder and files) when it is missing and
-/// cannot be fetched.
-pub fn load_mnist(dir: Option<PathBuf>) -> Result<gaaf_data::Splits> {
+/// cannot be fetched, or is malformed.
+pub fn load_dataset(
+    dir: Option<PathBuf>,
+    kind: gaaf_data::DatasetKind,
+) -> Result<gaaf_data::Splits> {
     let dir = gaaf_data::DataDir::resolve(dir);
-    match gaaf_data::mnist::load(&dir) {
+    match gaaf_data::load(&dir, kind) {
         #[cfg(feature = "fetch")]
-        Err(missing @ gaaf_data::Error::MissingFile { .. }) => {
+        Err(missing @ gaaf_data::Error::MissingFile { .. })
+            if std::env::var_os("GAAF_NO_FETCH").is_none() =>
+        {
             eprintln!("{missing}; trying to download it");
             let opts = gaaf_data::fetch::FetchOptions::default();
-            if let Err(e) = gaaf_data::fetch::fetch(&dir, gaaf_data::DatasetKind::Mnist, &opts) {
+            if let Err(e) = gaaf_data::fetch::fetch(&dir, kind, &opts) {
                 return Err(Error::Fetch(format!("{missing} (download failed: {e})")));
             }
-            Ok(gaaf_data::mnist::load(&dir)?)
+            Ok(gaaf_data::load(&dir, kind)?)
         }
         other => Ok(other?),
     }
 }
 
-fn run_shard(opts: &MnistOptions, runs_dir: &Path) -> Result<(Vec<RunResult>, usize)> {
-    let configs = opts.shard_configs();
-    std::fs::create_dir_all(runs_dir).map_err(Error::io(runs_dir))?;
-    // Finished runs are reused (or refused) before any data is loaded.
-    let mut done: Vec<Option<RunResult>> = Vec::with_capacity(configs.len());
-    for c in &configs {
-        let path = runs_dir.join(format!("{}.json", c.run_id()));
-        if path.exists() {
-            let r = read_run(&path)?;
-            if r.config != *c {
-                return Err(Error::ConfigMismatch { path });
-            }
-            done.push(Some(r));
-        } else {
-            done.push(None);
-        }
-    }
-    let reused = done.iter().filter(|d| d.is_some()).count();
-    let todo: Vec<usize> = (0..configs.len()).filter(|&i| done[i].is_none()).collect();
-    if !todo.is_empty() {
-        let splits = load_mnist(opts.data_dir.clone())?;
-        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
-        let overall = multi.add(ProgressBar::new(todo.len() as u64));
-        overall.set_style(
-            ProgressStyle::with_template(
-                "runs   [{bar:30}] {pos}/{len} {elapsed_precise} ETA {eta}",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
-        );
-        if reused > 0 {
-            log(
-                &multi,
-                &format!(
-                    "reusing {reused} finished run(s) from {}",
-                    runs_dir.display()
-                ),
-            );
-        }
-        let next = AtomicUsize::new(0);
-        let failed = AtomicBool::new(false);
-        let results: Mutex<Vec<(usize, Result<RunResult>)>> = Mutex::new(Vec::new());
-        std::thread::scope(|s| {
-            for _ in 0..opts.jobs.clamp(1, todo.len()) {
-                s.spawn(|| loop {
-                    let k = next.fetch_add(1, Ordering::SeqCst);
-                    if k >= todo.len() || failed.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let i = todo[k];
-                    let r = run_one(&configs[i], &splits, &opts.out, runs_dir, &multi);
-                    match &r {
-                        Ok(run) => log(&multi, &summary_line(run)),
-                        Err(_) => failed.store(true, Ordering::SeqCst),
-                    }
-                    overall.inc(1);
-                    results
-                        .lock()
-                        .expect("no panics hold the lock")
-                        .push((i, r));
-                });
-            }
-        });
-        overall.finish_and_clear();
-        let mut results = results.into_inner().expect("no panics hold the lock");
-        results.sort_by_key(|(i, _)| *i);
-        for (i, r) in results {
-            done[i] = Some(r?);
-        }
-        if let Some(i) = done.iter().position(Option::is_none) {
-            // Only reachable when a run failed, which returned above.
-            return Err(Error::Report(format!(
-                "run {} did not finish",
-                configs[i].run_id()
-            )));
-        }
-    }
-    Ok((done.into_iter().flatten().collect(), reused))
-}
+/// One MNIST run of the sweep.
+impl Job for TrainConfig {
+    type Output = RunResult;
+    type Data = gaaf_data::Splits;
 
-fn run_one(
-    config: &TrainConfig,
-    splits: &gaaf_data::Splits,
-    out: &Path,
-    runs_dir: &Path,
-    multi: &MultiProgress,
-) -> Result<RunResult> {
-    let id = config.run_id();
-    let data = RunData::prepare(splits, config)?;
-    let bar = multi.add(ProgressBar::new(0));
-    bar.set_style(
-        ProgressStyle::with_template("{prefix:>22} [{bar:30}] {pos}/{len} {msg} ETA {eta}")
-            .expect("valid template")
-            .progress_chars("=> "),
-    );
-    bar.set_prefix(id.clone());
-    let progress = Bars {
-        bar: bar.clone(),
-        max_epochs: config.max_epochs,
-    };
-    let result = train::train(config, &data, &out.join("checkpoints").join(&id), &progress);
-    bar.finish_and_clear();
-    multi.remove(&bar);
-    let result = result?;
-    let path = runs_dir.join(format!("{id}.json"));
-    let json = serde_json::to_vec_pretty(&result).map_err(Error::json(&path))?;
-    train::write_atomic(&path, &json)?;
-    Ok(result)
-}
+    fn id(&self) -> String {
+        self.run_id()
+    }
 
-fn log(multi: &MultiProgress, line: &str) {
-    multi.suspend(|| eprintln!("{line}"));
+    fn max_epochs(&self) -> usize {
+        self.max_epochs
+    }
+
+    fn made_by(&self, output: &RunResult) -> bool {
+        output.config == *self
+    }
+
+    fn run(
+        &self,
+        splits: &gaaf_data::Splits,
+        checkpoint_dir: &Path,
+        progress: &dyn Progress,
+    ) -> Result<RunResult> {
+        let data = RunData::prepare(splits, self)?;
+        train::train(self, &data, checkpoint_dir, progress)
+    }
+
+    fn summary(r: &RunResult) -> String {
+        summary_line(r)
+    }
 }
 
 /// One line per finished run.
@@ -414,33 +283,6 @@ pub fn summary_line(r: &RunResult) -> String {
         r.epochs.len(),
         r.seconds
     )
-}
-
-struct Bars {
-    bar: ProgressBar,
-    max_epochs: usize,
-}
-
-impl Progress for Bars {
-    fn epoch_started(&self, epoch: usize, batches: usize) {
-        self.bar.reset();
-        self.bar.set_length(batches as u64);
-        self.bar
-            .set_message(format!("epoch {epoch}/{}", self.max_epochs));
-    }
-
-    fn batch_done(&self) {
-        self.bar.inc(1);
-    }
-
-    fn epoch_done(&self, record: &EpochRecord, best_epoch: usize) {
-        self.bar.set_message(format!(
-            "epoch {}/{} val {:.2} % (best epoch {best_epoch})",
-            record.epoch,
-            self.max_epochs,
-            100.0 * record.val_acc
-        ));
-    }
 }
 
 #[cfg(test)]
@@ -463,11 +305,7 @@ mod tests {
     }
 
     #[test]
-    fn shards_parse_and_partition_the_sweep() {
-        assert_eq!("1/3".parse::<Shard>(), Ok(Shard { index: 1, count: 3 }));
-        for bad in ["3/3", "1", "a/2", "0/0"] {
-            assert!(bad.parse::<Shard>().is_err(), "{bad}");
-        }
+    fn shards_partition_the_sweep() {
         let all = opts().configs();
         assert_eq!(all.len(), 20);
         let mut ids: Vec<String> = (0..3)

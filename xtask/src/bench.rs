@@ -38,13 +38,15 @@ pub(crate) struct BenchArgs {
 }
 
 /// The criterion bench targets of gaaf-bench, in report order.
-const BENCHES: [&str; 4] = ["kernels", "dfdx_ops", "mlp_step", "epoch"];
+const BENCHES: [&str; 5] = ["kernels", "dfdx_ops", "mlp_step", "epoch", "conv_step"];
 /// The kernel size the bandwidth target is stated for: 16M `f32`.
 const TARGET_SIZE: &str = "16777216";
 /// GAAF-tanh forward + backward must reach this share of the copy bandwidth.
 const TARGET_COPY_SHARE: f64 = 0.60;
 /// The GAAF-tanh training step may take at most this times the tanh step.
 const TARGET_STEP_RATIO: f64 = 1.10;
+/// The limit on a GAAF convolutional training step over the same model without GAAF.
+const TARGET_CONV_STEP_RATIO: f64 = 1.05;
 
 /// One benchmark's result as criterion left it, with what the report derives.
 struct Row {
@@ -251,7 +253,7 @@ fn read_json(path: &Path) -> Result<Value> {
 
 /// Report order: subject, then activation, size, and pass.
 fn sort_key(r: &Row) -> (usize, u64, usize, String) {
-    const GROUPS: [&str; 13] = [
+    const GROUPS: [&str; 15] = [
         "kernel/copy",
         "kernel/tanh-std",
         "kernel/tanh",
@@ -265,8 +267,10 @@ fn sort_key(r: &Row) -> (usize, u64, usize, String) {
         "dfdx_op_128x512",
         "mlp_step_b128",
         "epoch_mnist_10k",
+        "conv_step_svhn",
+        "conv_step_vgg_like",
     ];
-    const FUNCTIONS: [&str; 11] = [
+    const FUNCTIONS: [&str; 16] = [
         "copy",
         "forward",
         "backward",
@@ -278,6 +282,11 @@ fn sort_key(r: &Row) -> (usize, u64, usize, String) {
         "tanh",
         "gaaf_tanh",
         "train_epoch",
+        "base",
+        "gaaf",
+        "bn",
+        "bn-gaaf",
+        "train_step",
     ];
     let rank = |list: &[&str], s: &str| list.iter().position(|x| *x == s).unwrap_or(list.len());
     let group = rank(&GROUPS, &r.group);
@@ -298,13 +307,15 @@ fn baseline_of(id: &str) -> Option<String> {
         ("kernel/gaaf-relu/", "kernel/relu/"),
         ("kernel/tanh/", "kernel/tanh-std/"),
     ];
-    const SUFFIXES: [(&str, &str); 6] = [
+    const SUFFIXES: [(&str, &str); 8] = [
         ("/fwd_bwd/gaaf_tanh", "/fwd_bwd/tanh"),
         ("/fwd/gaaf_tanh", "/fwd/tanh"),
         ("/adam/gaaf_tanh", "/adam/tanh"),
         ("/adam/tanh_dropout", "/adam/tanh"),
         ("/train_epoch/gaaf", "/train_epoch/base"),
         ("/train_epoch/dropout", "/train_epoch/base"),
+        ("/train_step/bn-gaaf", "/train_step/bn"),
+        ("/train_step/gaaf", "/train_step/base"),
     ];
     for (from, to) in PREFIXES {
         if let Some(rest) = id.strip_prefix(from) {
@@ -372,6 +383,19 @@ fn targets(rows: &[Row]) -> Vec<Target> {
             limit: TARGET_STEP_RATIO,
             met: ratio <= TARGET_STEP_RATIO,
         });
+    }
+    for model in ["svhn", "vgg_like"] {
+        for (variant, without) in [("gaaf", "base"), ("bn-gaaf", "bn")] {
+            let id = format!("conv_step_{model}/train_step/{variant}");
+            if let Some((_, ratio)) = find(&id).and_then(|r| r.baseline.clone()) {
+                out.push(Target {
+                    name: format!("{model} {variant} training step / {without} step (candle)"),
+                    value: ratio,
+                    limit: TARGET_CONV_STEP_RATIO,
+                    met: ratio <= TARGET_CONV_STEP_RATIO,
+                });
+            }
+        }
     }
     out
 }
@@ -617,6 +641,14 @@ mod tests {
 
     #[test]
     fn baselines_pair_gaaf_with_its_activation() {
+        assert_eq!(
+            baseline_of("conv_step_vgg_like/train_step/bn-gaaf").as_deref(),
+            Some("conv_step_vgg_like/train_step/bn")
+        );
+        assert_eq!(
+            baseline_of("conv_step_svhn/train_step/gaaf").as_deref(),
+            Some("conv_step_svhn/train_step/base")
+        );
         assert_eq!(
             baseline_of("kernel/gaaf-tanh/forward+backward/16777216").as_deref(),
             Some("kernel/tanh/forward+backward/16777216")

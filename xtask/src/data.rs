@@ -1,4 +1,5 @@
-//! `cargo xtask data verify|fetch`: check or download the datasets.
+//! `cargo xtask data verify|fetch|synthetic`: check or download the
+//! datasets, or write small synthetic ones in their published formats.
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
@@ -19,6 +20,30 @@ enum Action {
     Verify(Common),
     /// Download datasets from their published locations, with checksums.
     Fetch(FetchArgs),
+    /// Write a small synthetic dataset in the published format (learnable
+    /// class patterns, see gaaf_data::synthetic), to try the pipeline where
+    /// the real data is absent. It takes the real dataset's place in the
+    /// folder, so use a folder of its own.
+    Synthetic(SyntheticArgs),
+}
+
+#[derive(Args)]
+struct SyntheticArgs {
+    /// mnist, cifar10, cifar100 or svhn.
+    #[arg(long)]
+    dataset: String,
+    /// The data folder to write into.
+    #[arg(long)]
+    data_dir: PathBuf,
+    /// Training images.
+    #[arg(long, default_value_t = 5_000)]
+    train: usize,
+    /// Test images.
+    #[arg(long, default_value_t = 1_000)]
+    test: usize,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
 }
 
 #[derive(Args)]
@@ -47,6 +72,20 @@ pub(crate) fn run(args: &DataArgs) -> Result<()> {
     match &args.action {
         Action::Verify(common) => verify(common),
         Action::Fetch(fetch_args) => fetch(fetch_args),
+        Action::Synthetic(a) => {
+            let kind: DatasetKind = a.dataset.parse()?;
+            let dir = DataDir::new(&a.data_dir);
+            let spec = gaaf_data::synthetic::SyntheticSpec::new(a.train, a.test, a.seed);
+            gaaf_data::synthetic::write(&dir, kind, &spec)?;
+            println!(
+                "wrote a synthetic {} ({} train, {} test images) to {}",
+                kind.name(),
+                a.train,
+                a.test,
+                dir.dataset_dir(kind).display()
+            );
+            Ok(())
+        }
     }
 }
 

@@ -1,16 +1,18 @@
-//! The paper's tables and figures rebuilt from a set of [`RunResult`]s:
-//! Tables 1-4 as Markdown with the paper's published values beside ours,
-//! Figures 1, 3 and 6 as SVG, and a `report.md` that ties them together.
+//! The paper's tables and figures rebuilt from run results: from the MNIST
+//! [`RunResult`]s, Tables 1-4 as Markdown with the paper's published values
+//! beside ours, Figures 1, 3 and 6 as SVG and a `report.md` that ties them
+//! together ([`write_report`]); from the convolutional runs, Table 5 and its
+//! `report.md` ([`write_conv_report`]).
 //!
-//! Every renderer is a pure function of the runs returning a `String`;
-//! [`write_report`] writes them all into a folder, each file atomically.
+//! Every renderer is a pure function of the runs returning a `String`; the
+//! writers render everything first, then write each file atomically.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::RunResult;
 
+mod conv;
 mod figures;
 #[cfg(test)]
 mod fixtures;
@@ -21,13 +23,16 @@ mod table1;
 mod table2;
 mod table3;
 mod table4;
+mod table5;
 
+pub use conv::{render_conv_report, write_conv_report};
 pub use figures::{render_fig1, render_fig3, render_fig6};
 pub use summary::render_report;
 pub use table1::render_table1;
 pub use table2::render_table2;
 pub use table3::render_table3;
 pub use table4::render_table4;
+pub use table5::render_table5;
 
 /// Facts about how the runs were made, for report.md.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,32 +80,6 @@ pub enum ReportError {
     },
 }
 
-/// Writes `contents` to `path` through a temporary file in the same folder
-/// and a rename, so that a reader never sees half a file.
-fn write_atomic(path: &Path, contents: &str) -> Result<(), ReportError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp"));
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |source| ReportError::Io { path: p, source }
-    };
-    let result = fs::File::create(&tmp)
-        .and_then(|mut f| {
-            f.write_all(contents.as_bytes())?;
-            f.sync_all()
-        })
-        .map_err(io(&tmp))
-        .and_then(|()| fs::rename(&tmp, path).map_err(io(path)));
-    if result.is_err() {
-        // Best effort: the error that matters is the one being returned.
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
 /// Writes table1.md..table4.md, fig1.svg, fig3.svg, fig6.svg and report.md into `out` (atomically: temp file + rename).
 ///
 /// `out` is created if missing. Every file is rendered before the first is
@@ -129,6 +108,11 @@ pub fn write_report(
         ("fig6.svg", render_fig6(runs)?),
         ("report.md", render_report(runs, meta)),
     ];
+    write_files(out, &files)
+}
+
+/// Creates `out` and writes each `(name, contents)` into it atomically.
+fn write_files(out: &Path, files: &[(&str, String)]) -> Result<Written, ReportError> {
     fs::create_dir_all(out).map_err(|source| ReportError::Io {
         path: out.to_path_buf(),
         source,
@@ -136,7 +120,12 @@ pub fn write_report(
     let mut written = Vec::with_capacity(files.len());
     for (name, contents) in files {
         let path = out.join(name);
-        write_atomic(&path, &contents)?;
+        crate::sweep::atomic_write(&path, contents.as_bytes()).map_err(|source| {
+            ReportError::Io {
+                path: path.clone(),
+                source,
+            }
+        })?;
         written.push(path);
     }
     Ok(Written { files: written })

@@ -1,7 +1,7 @@
-//! The values Hahn & Choi publish for the MNIST experiment, copied from the
-//! paper's text (Tables 1-4 and section 5.1), so that every table can print
-//! them beside ours.
+//! The values Hahn & Choi publish, copied from the paper's text (Tables 1-5
+//! and section 5.1), so that every table can print them beside ours.
 
+use crate::conv::{ConvDataset, ConvVariant};
 use crate::Variant;
 
 /// Table 1, without dropout: pairs with `|r|` above 0.9, 0.8, 0.7, 0.6, 0.5,
@@ -71,4 +71,28 @@ pub(crate) fn table2(variant: Variant, w: usize) -> Option<f64> {
         Variant::DropoutMatched => return None,
     };
     row.get(w).copied()
+}
+
+/// Table 5: top-1 test accuracy (%) per model (the paper does not say over
+/// how many runs, and gives no spread).
+pub(crate) fn table5(dataset: ConvDataset, variant: ConvVariant) -> f64 {
+    // Rows base, +BN, +GAAF, +BN +GAAF; columns CIFAR100, CIFAR10, SVHN.
+    const TABLE5: [[f64; 3]; 4] = [
+        [59.63, 89.55, 92.03],
+        [67.48, 91.1, 93.80],
+        [61.29, 90.16, 92.19],
+        [69.36, 91.92, 94.16],
+    ];
+    let row = match variant {
+        ConvVariant::Base => 0,
+        ConvVariant::Bn => 1,
+        ConvVariant::Gaaf => 2,
+        ConvVariant::BnGaaf => 3,
+    };
+    let col = match dataset {
+        ConvDataset::Cifar100 => 0,
+        ConvDataset::Cifar10 => 1,
+        ConvDataset::Svhn => 2,
+    };
+    TABLE5[row][col]
 }

@@ -1,10 +1,8 @@
-//! Checkpoints: the weights of the four Linear layers in a small binary file,
-//! and the run's progress in a JSON state file, both written atomically.
+//! MNIST's weight files: the weights of the four Linear layers in a small
+//! binary format, saved and loaded through [`crate::checkpoint`].
 //!
 //! Plain SGD keeps no optimiser state, so the weights are a complete
-//! checkpoint. Weight files are named by epoch (`epoch-0007.bin`) and the state
-//! names the ones it refers to, so a crash between writing the weights and the
-//! state leaves a consistent pair: the state is the commit point.
+//! checkpoint.
 //!
 //! **Weight format** (little-endian): the magic `GAAFW001`, the number of
 //! tensors as `u32`, then per tensor its element count as `u64` and its `f32`
@@ -12,122 +10,28 @@
 //! dependency beyond std.
 
 use super::model::Layers;
+use crate::checkpoint::{CheckpointDir, State};
 use crate::error::{Error, Result};
 use crate::{EpochRecord, TrainConfig};
-use serde::{Deserialize, Serialize};
-use std::fs::File;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"GAAFW001";
 const TENSORS: usize = 8;
 
-/// The progress of one run, as saved after every epoch.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct State {
-    /// The configuration; a resume with another one is refused.
-    pub(crate) config: TrainConfig,
-    /// The records of the epochs done so far (their count is the epoch the
-    /// weights file holds).
-    pub(crate) history: Vec<EpochRecord>,
-    /// The epoch of the best validation accuracy so far (0 before any).
-    pub(crate) best_epoch: usize,
-    /// The best validation accuracy so far.
-    pub(crate) best_val_acc: f64,
-    /// Per epoch done, the sigma of each hidden layer's dropout-matched shape
-    /// (dropout-matched variant only; empty otherwise).
-    pub(crate) sigmas: Vec<Vec<f64>>,
-    /// Wall-clock seconds spent training so far, over all sessions.
-    pub(crate) seconds: f64,
+/// An MNIST run's checkpoint state.
+pub(crate) type MnistState = State<TrainConfig, EpochRecord>;
+
+/// Saves `layers` and `state` (see [`CheckpointDir::save`]).
+pub(crate) fn save(ck: &CheckpointDir, layers: &Layers, state: &MnistState) -> Result<()> {
+    ck.save(&encode(layers), state)
 }
 
-impl State {
-    pub(crate) fn epochs_done(&self) -> usize {
-        self.history.len()
-    }
-}
-
-/// Where a run keeps its checkpoints: `<dir>/state.json` and
-/// `<dir>/epoch-NNNN.bin`.
-#[derive(Debug, Clone)]
-pub(crate) struct CheckpointDir {
-    dir: PathBuf,
-}
-
-impl CheckpointDir {
-    pub(crate) fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into() }
-    }
-
-    pub(crate) fn state_path(&self) -> PathBuf {
-        self.dir.join("state.json")
-    }
-
-    pub(crate) fn weights_path(&self, epoch: usize) -> PathBuf {
-        self.dir.join(format!("epoch-{epoch:04}.bin"))
-    }
-
-    /// The saved state, if there is one.
-    pub(crate) fn load_state(&self) -> Result<Option<State>> {
-        let path = self.state_path();
-        match std::fs::read(&path) {
-            Ok(bytes) => Ok(Some(
-                serde_json::from_slice(&bytes).map_err(Error::json(&path))?,
-            )),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(path)(e)),
-        }
-    }
-
-    /// Saves the weights of `epoch`, then the state (the commit point), then
-    /// removes the weight files the state no longer refers to (all but the
-    /// last and the best epoch).
-    pub(crate) fn save(&self, layers: &Layers, state: &State) -> Result<()> {
-        std::fs::create_dir_all(&self.dir).map_err(Error::io(&self.dir))?;
-        let epoch = state.epochs_done();
-        write_atomic(&self.weights_path(epoch), &encode(layers))?;
-        let json = serde_json::to_vec_pretty(state).map_err(Error::json(self.state_path()))?;
-        write_atomic(&self.state_path(), &json)?;
-        let keep = [
-            self.weights_path(epoch),
-            self.weights_path(state.best_epoch),
-        ];
-        let entries = std::fs::read_dir(&self.dir).map_err(Error::io(&self.dir))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with("epoch-") && name.ends_with(".bin") && !keep.contains(&path) {
-                std::fs::remove_file(&path).map_err(Error::io(&path))?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Loads the weights of `epoch` into `layers`.
-    pub(crate) fn load_weights(&self, epoch: usize, layers: &mut Layers) -> Result<()> {
-        let path = self.weights_path(epoch);
-        let bytes = std::fs::read(&path).map_err(Error::io(&path))?;
-        decode(&bytes, layers).map_err(|reason| Error::BadCheckpoint { path, reason })
-    }
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder,
-/// fsync, rename, then fsync of the folder (where the platform allows).
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{}.tmp", name.unwrap_or_default()));
-    let mut file = File::create(&tmp).map_err(Error::io(&tmp))?;
-    file.write_all(bytes).map_err(Error::io(&tmp))?;
-    file.sync_all().map_err(Error::io(&tmp))?;
-    drop(file);
-    std::fs::rename(&tmp, path).map_err(Error::io(path))?;
-    // Makes the rename itself durable; not possible (nor needed) everywhere.
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+/// Loads the weights of `epoch` into `layers`.
+pub(crate) fn load(ck: &CheckpointDir, epoch: usize, layers: &mut Layers) -> Result<()> {
+    let bytes = ck.weights(epoch)?;
+    decode(&bytes, layers).map_err(|reason| Error::BadCheckpoint {
+        path: ck.weights_path(epoch),
+        reason,
+    })
 }
 
 fn tensors(layers: &Layers) -> [Vec<f32>; TENSORS] {

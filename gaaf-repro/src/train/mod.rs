@@ -58,9 +58,10 @@ mod model;
 pub use data::{RunData, Split};
 
 use crate::analysis::layer_correlation;
+use crate::checkpoint::CheckpointDir;
 use crate::error::{Error, Result};
 use crate::{EpochRecord, Histogram, RunResult, TrainConfig, Variant, NET_BINS, NET_RANGE};
-use checkpoint::{CheckpointDir, State};
+use checkpoint::MnistState;
 use dfdx::optim::{Sgd, SgdConfig};
 use dfdx::prelude::*;
 use gaaf_shapes::{dropout_sigma, DropoutScaling};
@@ -68,7 +69,7 @@ use model::{rows, Act, Net, CLASSES, HIDDEN, INPUT};
 use std::path::Path;
 use std::time::Instant;
 
-pub(crate) use checkpoint::write_atomic;
+pub use crate::sweep::Progress;
 
 /// Images and dropout masks of Table 3's net variances.
 pub const NET_VARIANCE_BATCH: usize = 128;
@@ -79,17 +80,18 @@ const EVAL_CHUNK: usize = 1000;
 
 /// The purposes random streams are derived for.
 #[derive(Clone, Copy)]
-enum Stream {
+pub(crate) enum Stream {
     Init = 1,
     Shuffle = 2,
     Dropout = 3,
     SigmaBatch = 4,
     NetVariance = 5,
+    Augment = 6,
 }
 
 /// A seed for `purpose` in `epoch` of the run seeded `seed` (SplitMix64 over
 /// the three, so that nearby inputs give unrelated seeds).
-fn stream_seed(seed: u64, purpose: Stream, epoch: usize) -> u64 {
+pub(crate) fn stream_seed(seed: u64, purpose: Stream, epoch: usize) -> u64 {
     let mut z = seed
         .wrapping_mul(0x9E37_79B9_7F4A_7C15)
         .wrapping_add((purpose as u64) << 32)
@@ -101,22 +103,6 @@ fn stream_seed(seed: u64, purpose: Stream, epoch: usize) -> u64 {
     }
     z
 }
-
-/// Follows a run's training; every method does nothing by default.
-pub trait Progress {
-    /// Epoch `epoch` starts, with `batches` batches.
-    fn epoch_started(&self, epoch: usize, batches: usize) {
-        let _ = (epoch, batches);
-    }
-    /// One batch is done.
-    fn batch_done(&self) {}
-    /// An epoch is done; `best_epoch` is the best so far.
-    fn epoch_done(&self, record: &EpochRecord, best_epoch: usize) {
-        let _ = (record, best_epoch);
-    }
-}
-
-impl Progress for () {}
 
 /// How [`train_until`] ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,26 +150,14 @@ pub fn train_until(
     let dev = Cpu::seed_from_u64(stream_seed(config.seed, Stream::Init, 0));
     let mut net = Net::new(config, &dev)?;
     let ck = CheckpointDir::new(checkpoint_dir);
-    let mut state = match ck.load_state()? {
-        Some(s) if s.config != *config => {
-            return Err(Error::ConfigMismatch {
-                path: ck.state_path(),
-            })
-        }
+    let mut state = match ck.resume(config)? {
         Some(s) => {
             if s.epochs_done() > 0 {
-                ck.load_weights(s.epochs_done(), &mut net.layers)?;
+                checkpoint::load(&ck, s.epochs_done(), &mut net.layers)?;
             }
             s
         }
-        None => State {
-            config: config.clone(),
-            history: Vec::new(),
-            best_epoch: 0,
-            best_val_acc: 0.0,
-            sigmas: Vec::new(),
-            seconds: 0.0,
-        },
+        None => MnistState::new(config.clone()),
     };
     let mut opt = Sgd::new(
         &net.layers,
@@ -197,7 +171,7 @@ pub fn train_until(
     let n_train = data.train.len();
     let batches = n_train.div_ceil(config.batch_size.max(1));
 
-    while !converged(&state, config) {
+    while !state.converged(config.max_epochs, config.patience) {
         if stop_after.is_some_and(|s| state.epochs_done() >= s) {
             return Ok(Outcome::Stopped(state.epochs_done()));
         }
@@ -250,18 +224,14 @@ pub fn train_until(
             grad_info: grad_sum.iter().map(|s| s / batches as f64).collect(),
             seconds: t0.elapsed().as_secs_f64(),
         };
-        if val_acc > state.best_val_acc || state.best_epoch == 0 {
-            state.best_epoch = epoch;
-            state.best_val_acc = val_acc;
-        }
-        state.seconds += record.seconds;
-        state.history.push(record);
-        ck.save(&net.layers, &state)?;
-        progress.epoch_done(state.history.last().expect("pushed"), state.best_epoch);
+        let seconds = record.seconds;
+        state.push(record, val_acc, seconds);
+        checkpoint::save(&ck, &net.layers, &state)?;
+        progress.epoch_done(epoch, val_acc, state.best_epoch);
     }
 
     let analysis_started = Instant::now();
-    ck.load_weights(state.best_epoch, &mut net.layers)?;
+    checkpoint::load(&ck, state.best_epoch, &mut net.layers)?;
     if config.variant == Variant::DropoutMatched {
         let sigmas = &state.sigmas[state.best_epoch - 1];
         for (act, &s) in net.acts.iter_mut().zip(sigmas) {
@@ -277,12 +247,6 @@ pub fn train_until(
             0.0
         };
     Ok(Outcome::Finished(Box::new(result)))
-}
-
-fn converged(state: &State, config: &TrainConfig) -> bool {
-    let done = state.epochs_done();
-    done >= config.max_epochs
-        || (state.best_epoch > 0 && done - state.best_epoch >= config.patience)
 }
 
 fn mean_abs(g: &[f32]) -> f64 {
@@ -363,7 +327,13 @@ fn mean_sum_sq<const I: usize, const O: usize>(
 }
 
 /// The analyses of the selected checkpoint (module docs).
-fn analyse(net: &Net, config: &TrainConfig, data: &RunData, dev: &Cpu, state: &State) -> RunResult {
+fn analyse(
+    net: &Net,
+    config: &TrainConfig,
+    data: &RunData,
+    dev: &Cpu,
+    state: &MnistState,
+) -> RunResult {
     let test_acc = accuracy(net, &data.test, dev);
     let n = data.test.len();
     let mut nets: [Vec<f32>; 3] = Default::default();

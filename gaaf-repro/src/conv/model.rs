@@ -1,0 +1,224 @@
+//! The convolutional models of section 5.2 in candle, with ReLU or GAAF-ReLU
+//! and with or without batch normalisation.
+//!
+//! - **CIFAR** (VGG-like): VGG16's convolutional stack without its last three
+//!   convolution layers (and so without its last pooling): 3x3 convolutions
+//!   (padding 1) of `64, 64, M, 128, 128, M, 256, 256, 256, M, 512, 512, 512,
+//!   M` (`M` a 2x2 max pooling), which leaves 512 x 2 x 2 on a 32 x 32 image,
+//!   then dense layers 2048-512-512-classes in place of VGG16's 4096-wide
+//!   ones.
+//! - **SVHN**: four 3x3 convolutions (padding 1), `32, 32, M, 64, 64, M`, then
+//!   three dense layers 4096-256-256-10.
+//!
+//! Widths (channels and hidden dense units) are divided by
+//! `ConvConfig::width_divisor` (at least 1 each). Batch normalisation, when
+//! on, sits between each convolution or hidden dense layer and its
+//! activation; the convolutions and dense layers keep their biases either
+//! way, so the variants differ only in what Table 5 names.
+
+use super::{ConvConfig, ConvDataset};
+use crate::error::{Error, Result};
+use candle_core::{Module, ModuleT, Tensor};
+use candle_nn::{BatchNorm, Linear, VarBuilder};
+use gaaf_candle::conv::Conv2d;
+use gaaf_candle::GaafRelu;
+
+/// One entry of a convolutional stack: a 3x3 convolution with this many
+/// output channels, or a 2x2 max pooling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Conv(usize),
+    Pool,
+}
+
+const VGG_LIKE: [Stage; 14] = {
+    use Stage::{Conv, Pool};
+    [
+        Conv(64),
+        Conv(64),
+        Pool,
+        Conv(128),
+        Conv(128),
+        Pool,
+        Conv(256),
+        Conv(256),
+        Conv(256),
+        Pool,
+        Conv(512),
+        Conv(512),
+        Conv(512),
+        Pool,
+    ]
+};
+const VGG_LIKE_DENSE: [usize; 2] = [512, 512];
+
+const SVHN_NET: [Stage; 6] = {
+    use Stage::{Conv, Pool};
+    [Conv(32), Conv(32), Pool, Conv(64), Conv(64), Pool]
+};
+const SVHN_DENSE: [usize; 2] = [256, 256];
+
+/// Input images: 3 x 32 x 32 for every dataset of Table 5.
+pub const CHANNELS: usize = 3;
+/// Image side.
+pub const SIDE: usize = 32;
+
+/// ReLU, or GAAF-ReLU with the paper's shifted-sigmoid shape.
+#[derive(Debug, Clone)]
+enum Act {
+    Relu,
+    Gaaf(GaafRelu),
+}
+
+impl Act {
+    fn apply(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        match self {
+            Act::Relu => x.relu(),
+            Act::Gaaf(g) => g.forward(x),
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Layer {
+    Conv(Conv2d, Option<BatchNorm>),
+    Pool,
+}
+
+/// A model of section 5.2; its parameters live in the `VarMap` behind the
+/// `VarBuilder` it was built from.
+///
+/// One training step of the SVHN model with BN and GAAF, at 1/16 width:
+///
+/// ```
+/// use candle_core::{DType, Device, Tensor};
+/// use candle_nn::{VarBuilder, VarMap};
+/// use gaaf_repro::conv::{ConvConfig, ConvDataset, ConvNet, ConvVariant, MomentumSgd};
+///
+/// let config = ConvConfig {
+///     width_divisor: 16,
+///     ..ConvConfig::new(ConvDataset::Svhn, ConvVariant::BnGaaf, 0)
+/// };
+/// let vars = VarMap::new();
+/// let vb = VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu);
+/// let net = ConvNet::new(&config, &vb)?;
+/// let mut opt = MomentumSgd::new(
+///     &vars, 0.01, 0.9, 5e-4,
+///     |name| !name.contains("running_"),
+///     |name| name.ends_with(".weight") && !name.starts_with("bn_"),
+/// )?;
+/// let x = Tensor::randn(0f32, 1.0, (8, 3, 32, 32), &Device::Cpu)?;
+/// let y = Tensor::new(&[0u32, 1, 2, 3, 4, 5, 6, 7], &Device::Cpu)?;
+/// let logits = net.forward_t(&x, true)?;
+/// assert_eq!(logits.dims(), &[8, 10]);
+/// opt.backward_step(&candle_nn::loss::cross_entropy(&logits, &y)?)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct ConvNet {
+    layers: Vec<Layer>,
+    hidden: Vec<(Linear, Option<BatchNorm>)>,
+    out: Linear,
+    act: Act,
+}
+
+impl ConvNet {
+    /// The model `config` asks for. Parameter names: `conv{i}`, `bn_conv{i}`,
+    /// `fc{i}`, `bn_fc{i}`, `out`.
+    ///
+    /// # Errors
+    ///
+    /// A `width_divisor` of 0, a `gaaf_k` GAAF refuses, or candle's.
+    pub fn new(config: &ConvConfig, vb: &VarBuilder) -> Result<Self> {
+        let (stages, dense): (&[Stage], &[usize]) = match config.dataset {
+            ConvDataset::Cifar10 | ConvDataset::Cifar100 => (&VGG_LIKE, &VGG_LIKE_DENSE),
+            ConvDataset::Svhn => (&SVHN_NET, &SVHN_DENSE),
+        };
+        if config.width_divisor == 0 {
+            return Err(Error::Config("width_divisor must be at least 1".into()));
+        }
+        let narrow = |w: usize| (w / config.width_divisor).max(1);
+        let act = if config.variant.gaaf() {
+            Act::Gaaf(GaafRelu::paper().with_k(config.gaaf_k)?)
+        } else {
+            Act::Relu
+        };
+        let bn = config.variant.batch_norm();
+        let bn_cfg = candle_nn::BatchNormConfig::default();
+        let mut layers = Vec::new();
+        let (mut channels, mut side) = (CHANNELS, SIDE);
+        for (i, stage) in stages.iter().enumerate() {
+            match *stage {
+                Stage::Conv(c) => {
+                    let c = narrow(c);
+                    let cfg = candle_nn::Conv2dConfig {
+                        padding: 1,
+                        ..Default::default()
+                    };
+                    let conv =
+                        gaaf_candle::conv::conv2d(channels, c, 3, cfg, vb.pp(format!("conv{i}")))?;
+                    let norm = bn
+                        .then(|| candle_nn::batch_norm(c, bn_cfg, vb.pp(format!("bn_conv{i}"))))
+                        .transpose()?;
+                    layers.push(Layer::Conv(conv, norm));
+                    channels = c;
+                }
+                Stage::Pool => {
+                    layers.push(Layer::Pool);
+                    side /= 2;
+                }
+            }
+        }
+        let mut width = channels * side * side;
+        let mut hidden = Vec::new();
+        for (i, &d) in dense.iter().enumerate() {
+            let d = narrow(d);
+            let fc = candle_nn::linear(width, d, vb.pp(format!("fc{i}")))?;
+            let norm = bn
+                .then(|| candle_nn::batch_norm(d, bn_cfg, vb.pp(format!("bn_fc{i}"))))
+                .transpose()?;
+            hidden.push((fc, norm));
+            width = d;
+        }
+        let out = candle_nn::linear(width, config.dataset.classes(), vb.pp("out"))?;
+        Ok(Self {
+            layers,
+            hidden,
+            out,
+            act,
+        })
+    }
+
+    /// The logits of a batch `[n, 3, 32, 32]`; `train` switches batch
+    /// normalisation to batch statistics (and updates its running ones).
+    ///
+    /// # Errors
+    ///
+    /// candle's (a batch of another shape, a device error).
+    pub fn forward_t(&self, x: &Tensor, train: bool) -> candle_core::Result<Tensor> {
+        let mut x = x.clone();
+        for layer in &self.layers {
+            x = match layer {
+                Layer::Conv(conv, norm) => {
+                    let z = conv.forward(&x)?;
+                    let z = match norm {
+                        Some(bn) => bn.forward_t(&z, train)?,
+                        None => z,
+                    };
+                    self.act.apply(&z)?
+                }
+                Layer::Pool => x.max_pool2d(2)?,
+            };
+        }
+        let mut x = x.flatten_from(1)?;
+        for (fc, norm) in &self.hidden {
+            let z = fc.forward(&x)?;
+            let z = match norm {
+                Some(bn) => bn.forward_t(&z, train)?,
+                None => z,
+            };
+            x = self.act.apply(&z)?;
+        }
+        self.out.forward(&x)
+    }
+}
