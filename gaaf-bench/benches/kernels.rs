@@ -5,9 +5,11 @@
 //! element, the same as the copy), backward reads `x` and `dy` and writes `dx`
 //! (12), both together 20. Single thread.
 //!
-//! The `*-avx2` groups run the same gaaf-core kernels built for AVX2 + FMA and
-//! chosen at run time (`gaaf_bench::simd`), an experiment in what wider vectors
-//! buy. The exact dropout-matched activation integrates over 64 quadrature
+//! gaaf-core's kernels pick their instruction set at run time (AVX-512, AVX2 +
+//! FMA or the build's baseline). The `*-sse2` groups run the same loops built
+//! for the compilation target only, as the kernels were before they dispatched
+//! (SSE2 on a default x86-64 build), and the `*-avx2` groups pin AVX2 + FMA
+//! (`gaaf_bench::simd`), so one run compares all three. The exact dropout-matched activation integrates over 64 quadrature
 //! nodes per element (about 1.4 s for 1M elements), so it runs on 64K elements
 //! only, with flat sampling (the same iteration count in every sample), to keep
 //! its time to seconds; its tabulated form, the one training uses, runs at
@@ -35,13 +37,23 @@ struct Kernels<A> {
     backward: Backward<A>,
 }
 
-fn baseline<A: Differentiable<f32>>() -> Kernels<A> {
+/// gaaf-core's kernels, which pick their instruction set at run time.
+fn dispatched<A: Differentiable<f32>>() -> Kernels<A> {
     Kernels {
         forward: kernel::forward,
         backward: kernel::backward,
     }
 }
 
+/// The kernels' loops built for the compilation target only (pre-dispatch).
+fn sse2<A: Differentiable<f32>>() -> Kernels<A> {
+    Kernels {
+        forward: simd::forward_sse2,
+        backward: simd::backward_sse2,
+    }
+}
+
+/// The kernels' loops pinned to AVX2 + FMA where the CPU has them.
 fn avx2<A: Differentiable<f32>>() -> Kernels<A> {
     Kernels {
         forward: simd::forward_dispatch,
@@ -121,14 +133,21 @@ impl Differentiable<f32> for StdTanh {
 
 fn activations(c: &mut Criterion) {
     let all = &KERNEL_SIZES[..];
-    bench_activation(c, "tanh-std", &StdTanh, baseline(), all, SamplingMode::Auto);
-    bench_activation(c, "tanh", &Tanh, baseline(), all, SamplingMode::Auto);
-    bench_activation(c, "relu", &Relu, baseline(), all, SamplingMode::Auto);
+    bench_activation(
+        c,
+        "tanh-std",
+        &StdTanh,
+        dispatched(),
+        all,
+        SamplingMode::Auto,
+    );
+    bench_activation(c, "tanh", &Tanh, dispatched(), all, SamplingMode::Auto);
+    bench_activation(c, "relu", &Relu, dispatched(), all, SamplingMode::Auto);
     bench_activation(
         c,
         "gaaf-tanh",
         &gaaf_tanh::<f32>(),
-        baseline(),
+        dispatched(),
         all,
         SamplingMode::Auto,
     );
@@ -136,7 +155,7 @@ fn activations(c: &mut Criterion) {
         c,
         "gaaf-relu",
         &gaaf_relu::<f32>(),
-        baseline(),
+        dispatched(),
         all,
         SamplingMode::Auto,
     );
@@ -144,7 +163,16 @@ fn activations(c: &mut Criterion) {
         c,
         "gaaf-dropout-matched-tabulated",
         &dropout_matched_tabulated_tanh(),
-        baseline(),
+        dispatched(),
+        all,
+        SamplingMode::Auto,
+    );
+    bench_activation(c, "tanh-sse2", &Tanh, sse2(), all, SamplingMode::Auto);
+    bench_activation(
+        c,
+        "gaaf-tanh-sse2",
+        &gaaf_tanh::<f32>(),
+        sse2(),
         all,
         SamplingMode::Auto,
     );
@@ -161,7 +189,7 @@ fn activations(c: &mut Criterion) {
         c,
         "gaaf-dropout-matched",
         &dropout_matched_tanh(),
-        baseline(),
+        dispatched(),
         &[DROPOUT_MATCHED_SIZE],
         SamplingMode::Flat,
     );

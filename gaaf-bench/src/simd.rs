@@ -1,21 +1,60 @@
-//! An experiment: gaaf-core's slice kernels compiled for AVX2 + FMA and chosen
-//! at run time, to measure what wider vectors would buy over the baseline
-//! x86-64 build (SSE2, four `f32` lanes).
+//! gaaf-core's slice kernels pinned to one instruction set, to compare with
+//! the runtime dispatch that `gaaf_core::kernel` does itself (its `std`
+//! feature: AVX-512, AVX2 + FMA or the build's baseline, whichever the CPU
+//! runs best).
 //!
-//! The wrappers repeat `gaaf_core::kernel`'s loops inside a
-//! `#[target_feature(enable = "avx2,fma")]` function, where the activation
-//! inlines and LLVM vectorises the same loop eight lanes wide. (Calling
-//! `kernel::forward` there does not work: LLVM reuses the baseline
-//! instantiation and the wrapper becomes a jump to SSE2 code.) Calling
-//! such a function is `unsafe` (the CPU must have the features), which
-//! `gaaf-core` forbids, so the experiment lives here until the results say
-//! whether it belongs in a crate that allows `unsafe` (`gaaf-dfdx`'s CPU op,
-//! say). The results are the same as the baseline kernels' up to rounding:
-//! the code is the same, only the instruction selection differs (Rust does not
-//! contract `a * b + c` into an FMA on its own, so the values are bit for bit
-//! the same; tested below).
+//! - [`forward_sse2`], [`backward_sse2`]: the kernels' loops compiled for the
+//!   build's own target only, as `gaaf_core::kernel` was before it dispatched
+//!   (SSE2, four `f32` lanes, on a default x86-64 build).
+//! - [`forward_dispatch`], [`backward_dispatch`]: the loops in a
+//!   `#[target_feature(enable = "avx2,fma")]` function, chosen when the CPU has
+//!   both, so that an AVX-512 machine can still measure the AVX2 build. (This
+//!   was the experiment that led to gaaf-core's dispatch.)
+//!
+//! The wrappers repeat `gaaf_core::kernel`'s loops: the activation must inline
+//! into them for the loop to be vectorised with their instruction set. The
+//! values are bit for bit those of the kernels (Rust does not contract
+//! `a * b + c` into an FMA on its own; tested below).
 
 use gaaf_core::{kernel, Differentiable, Error};
+
+/// [`kernel::forward`] as it was before runtime dispatch: the loop built for
+/// the compilation target only.
+///
+/// # Errors
+///
+/// As [`kernel::forward`]: [`Error::LengthMismatch`] when the lengths differ.
+pub fn forward_sse2<A: Differentiable<f32>>(f: &A, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
+    if x.len() != y.len() {
+        // gaaf-core's kernel reports the mismatch.
+        return kernel::forward(f, x, y);
+    }
+    for (y, &x) in y.iter_mut().zip(x) {
+        *y = f.value(x);
+    }
+    Ok(())
+}
+
+/// [`kernel::backward`] as it was before runtime dispatch: the loop built for
+/// the compilation target only.
+///
+/// # Errors
+///
+/// As [`kernel::backward`]: [`Error::LengthMismatch`] when the lengths differ.
+pub fn backward_sse2<A: Differentiable<f32>>(
+    f: &A,
+    x: &[f32],
+    dy: &[f32],
+    dx: &mut [f32],
+) -> Result<(), Error> {
+    if x.len() != dy.len() || x.len() != dx.len() {
+        return kernel::backward(f, x, dy, dx);
+    }
+    for ((dx, &dy), &x) in dx.iter_mut().zip(dy).zip(x) {
+        *dx = dy * f.derivative(x);
+    }
+    Ok(())
+}
 
 /// Whether this CPU runs the AVX2 + FMA builds; when it does not, the
 /// `*_dispatch` functions fall back to the baseline kernels.
@@ -85,7 +124,7 @@ mod avx2 {
             return kernel::forward(f, x, y);
         }
         // gaaf-core's loop, repeated here: a call to `kernel::forward` would
-        // reuse its baseline (SSE2) instantiation instead of inlining.
+        // run gaaf-core's own dispatch instead of this build.
         for (y, &x) in y.iter_mut().zip(x) {
             *y = f.value(x);
         }
@@ -118,17 +157,26 @@ mod tests {
     use gaaf_shapes::{gaaf_tanh, Tanh};
 
     #[test]
-    fn dispatched_kernels_match_the_baseline_bit_for_bit() {
+    fn pinned_kernels_match_gaaf_core_bit_for_bit() {
         let x = crate::inputs(10_001, 3);
         let dy = crate::inputs(10_001, 4);
         let f = gaaf_tanh::<f32>();
-        let (mut a, mut b) = (vec![0.0; x.len()], vec![0.0; x.len()]);
+        let same = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(a, b)| a.to_bits() == b.to_bits());
+        let (mut a, mut b, mut c) = (vec![0.0; x.len()], vec![0.0; x.len()], vec![0.0; x.len()]);
         kernel::forward(&f, &x, &mut a).unwrap();
         forward_dispatch(&f, &x, &mut b).unwrap();
-        assert!(a.iter().zip(&b).all(|(a, b)| a.to_bits() == b.to_bits()));
+        forward_sse2(&f, &x, &mut c).unwrap();
+        assert!(same(&a, &b) && same(&a, &c));
+        kernel::backward(&f, &x, &dy, &mut a).unwrap();
+        backward_dispatch(&f, &x, &dy, &mut b).unwrap();
+        backward_sse2(&f, &x, &dy, &mut c).unwrap();
+        assert!(same(&a, &b) && same(&a, &c));
         kernel::backward(&Tanh, &x, &dy, &mut a).unwrap();
         backward_dispatch(&Tanh, &x, &dy, &mut b).unwrap();
-        assert!(a.iter().zip(&b).all(|(a, b)| a.to_bits() == b.to_bits()));
+        backward_sse2(&Tanh, &x, &dy, &mut c).unwrap();
+        assert!(same(&a, &b) && same(&a, &c));
         assert!(forward_dispatch(&f, &x, &mut b[1..]).is_err());
+        assert!(forward_sse2(&f, &x, &mut c[1..]).is_err());
+        assert!(backward_sse2(&f, &x, &dy[1..], &mut c).is_err());
     }
 }

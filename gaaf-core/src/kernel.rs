@@ -8,9 +8,29 @@
 //! scalar call `f.value(x[i])` (or `dy[i] * f.derivative(x[i])`), so the kernels
 //! agree with the scalar functions bit for bit.
 //!
+//! # Instruction sets
+//!
+//! With the `std` feature (on by default) each kernel's loop exists in several
+//! builds and the first call picks one for the running CPU, once per process
+//! (`is_x86_feature_detected!`, remembered in an atomic):
+//!
+//! | CPU (`x86_64`)       | build used                                 | `f32` lanes |
+//! |----------------------|--------------------------------------------|-------------|
+//! | has `avx512f`        | AVX-512 (when built by Rust 1.89 or later) | 16          |
+//! | has `avx2` and `fma` | AVX2 + FMA                                 | 8           |
+//! | otherwise            | the build's own target (SSE2 by default)   | 4           |
+//!
+//! A build whose target features already include the best of these (say
+//! `-C target-cpu=native` on an AVX-512 machine) calls it without a check.
+//! Without `std`, and on other architectures, there is one build, for the
+//! compilation target. Every build computes the same scalar expressions in
+//! the same order (Rust does not fuse `a * b + c` into an FMA unless asked to),
+//! so the results do not depend on which one runs.
+//!
 //! Slices of different lengths are a [`Error::LengthMismatch`], checked before
 //! any element is written.
 
+use crate::dispatch::{self, Loop};
 use crate::{Differentiable, Error};
 use num_traits::Float;
 
@@ -46,10 +66,23 @@ fn check_len(name: &'static str, expected: usize, found: usize) -> Result<(), Er
 /// ```
 pub fn forward<F: Float, A: Differentiable<F>>(f: &A, x: &[F], y: &mut [F]) -> Result<(), Error> {
     check_len("y", x.len(), y.len())?;
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y = f.value(x);
-    }
+    dispatch::run(Forward { f, x, y });
     Ok(())
+}
+
+struct Forward<'a, F, A> {
+    f: &'a A,
+    x: &'a [F],
+    y: &'a mut [F],
+}
+
+impl<F: Float, A: Differentiable<F>> Loop for Forward<'_, F, A> {
+    #[inline(always)]
+    fn run(self) {
+        for (y, &x) in self.y.iter_mut().zip(self.x) {
+            *y = self.f.value(x);
+        }
+    }
 }
 
 /// Forward in place: `xy[i] = f(xy[i])`.
@@ -62,8 +95,20 @@ pub fn forward<F: Float, A: Differentiable<F>>(f: &A, x: &[F], y: &mut [F]) -> R
 /// assert!(xy.iter().all(|v| v.abs() <= 0.5e-4));
 /// ```
 pub fn forward_in_place<F: Float, A: Differentiable<F>>(f: &A, xy: &mut [F]) {
-    for v in xy.iter_mut() {
-        *v = f.value(*v);
+    dispatch::run(ForwardInPlace { f, xy });
+}
+
+struct ForwardInPlace<'a, F, A> {
+    f: &'a A,
+    xy: &'a mut [F],
+}
+
+impl<F: Float, A: Differentiable<F>> Loop for ForwardInPlace<'_, F, A> {
+    #[inline(always)]
+    fn run(self) {
+        for v in self.xy.iter_mut() {
+            *v = self.f.value(*v);
+        }
     }
 }
 
@@ -93,13 +138,29 @@ pub fn backward<F: Float, A: Differentiable<F>>(
 ) -> Result<(), Error> {
     check_len("dy", x.len(), dy.len())?;
     check_len("dx", x.len(), dx.len())?;
-    // Each kernel writes its loop out: routed through a shared helper taking
-    // a closure, the loop was sometimes left scalar (about 4x slower, seen in
-    // a gaaf-bench build), depending on what the compiler inlined.
-    for ((dx, &dy), &x) in dx.iter_mut().zip(dy).zip(x) {
-        *dx = dy * f.derivative(x);
-    }
+    dispatch::run(Backward { f, x, dy, dx });
     Ok(())
+}
+
+// Each kernel writes its loop out in an `#[inline(always)]` method: routed
+// through a shared helper taking a closure, the loop was sometimes left scalar
+// (about 4x slower, seen in a gaaf-bench build), depending on what the
+// compiler inlined; and a loop that is not inlined into the dispatched build
+// misses its wider instructions.
+struct Backward<'a, F, A> {
+    f: &'a A,
+    x: &'a [F],
+    dy: &'a [F],
+    dx: &'a mut [F],
+}
+
+impl<F: Float, A: Differentiable<F>> Loop for Backward<'_, F, A> {
+    #[inline(always)]
+    fn run(self) {
+        for ((dx, &dy), &x) in self.dx.iter_mut().zip(self.dy).zip(self.x) {
+            *dx = dy * self.f.derivative(x);
+        }
+    }
 }
 
 /// Backward in place: `grad[i] = grad[i] * f'(x[i])`, turning `dy` into `dx`.
@@ -122,10 +183,23 @@ pub fn backward_in_place<F: Float, A: Differentiable<F>>(
     grad: &mut [F],
 ) -> Result<(), Error> {
     check_len("grad", x.len(), grad.len())?;
-    for (g, &x) in grad.iter_mut().zip(x) {
-        *g = *g * f.derivative(x);
-    }
+    dispatch::run(BackwardInPlace { f, x, grad });
     Ok(())
+}
+
+struct BackwardInPlace<'a, F, A> {
+    f: &'a A,
+    x: &'a [F],
+    grad: &'a mut [F],
+}
+
+impl<F: Float, A: Differentiable<F>> Loop for BackwardInPlace<'_, F, A> {
+    #[inline(always)]
+    fn run(self) {
+        for (g, &x) in self.grad.iter_mut().zip(self.x) {
+            *g = *g * self.f.derivative(x);
+        }
+    }
 }
 
 /// Backward, accumulating: `dx[i] += dy[i] * f'(x[i])`, as autodiff frameworks
@@ -151,8 +225,120 @@ pub fn backward_accumulate<F: Float, A: Differentiable<F>>(
 ) -> Result<(), Error> {
     check_len("dy", x.len(), dy.len())?;
     check_len("dx", x.len(), dx.len())?;
-    for ((dx, &dy), &x) in dx.iter_mut().zip(dy).zip(x) {
-        *dx = *dx + dy * f.derivative(x);
-    }
+    dispatch::run(BackwardAccumulate { f, x, dy, dx });
     Ok(())
+}
+
+struct BackwardAccumulate<'a, F, A> {
+    f: &'a A,
+    x: &'a [F],
+    dy: &'a [F],
+    dx: &'a mut [F],
+}
+
+impl<F: Float, A: Differentiable<F>> Loop for BackwardAccumulate<'_, F, A> {
+    #[inline(always)]
+    fn run(self) {
+        for ((dx, &dy), &x) in self.dx.iter_mut().zip(self.dy).zip(self.x) {
+            *dx = *dx + dy * self.f.derivative(x);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Gaaf, GradAccel, Real};
+
+    /// `tanh` through [`Real::fast_tanh`], the vectorisable kind of body the
+    /// dispatch exists for.
+    struct FastTanh;
+    impl<F: Real> Differentiable<F> for FastTanh {
+        #[inline]
+        fn value(&self, x: F) -> F {
+            x.fast_tanh()
+        }
+        #[inline]
+        fn derivative(&self, x: F) -> F {
+            let t = x.fast_tanh();
+            F::one() - t * t
+        }
+    }
+
+    /// `exp(-x^2)` through [`Real::fast_exp`].
+    struct Bell;
+    impl<F: Real> Differentiable<F> for Bell {
+        #[inline]
+        fn value(&self, x: F) -> F {
+            (-x * x).fast_exp()
+        }
+        #[inline]
+        fn derivative(&self, x: F) -> F {
+            -(x + x) * (-x * x).fast_exp()
+        }
+    }
+
+    /// Bit for bit, except that any NaN matches any NaN (Rust leaves the NaN
+    /// bit pattern of arithmetic unspecified).
+    fn identical(a: f32, b: f32) -> bool {
+        a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+    }
+
+    /// Elements per test slice: an odd length, so that the vector loops leave
+    /// a remainder.
+    const N: usize = 4099;
+
+    /// Random `f32` bit patterns (an LCG's top bits): every class of float.
+    fn random_f32(seed: u64) -> [f32; N] {
+        let mut state = seed;
+        let mut out = [0.0; N];
+        for v in out.iter_mut() {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            *v = f32::from_bits((state >> 32) as u32);
+        }
+        out
+    }
+
+    /// The kernels, in the build the runtime dispatch picks on this CPU,
+    /// against one scalar call per element.
+    #[test]
+    fn dispatched_kernels_match_scalar_bit_for_bit() {
+        let f = Gaaf::new(FastTanh, Bell, GradAccel::paper());
+        for seed in 0..64 {
+            let x = random_f32(seed);
+            let dy = random_f32(seed + 1000);
+            let mut y = [0.0; N];
+            forward(&f, &x, &mut y).unwrap();
+            let mut y_in_place = x;
+            forward_in_place(&f, &mut y_in_place);
+            let mut dx = [0.0; N];
+            backward(&f, &x, &dy, &mut dx).unwrap();
+            let mut dx_in_place = dy;
+            backward_in_place(&f, &x, &mut dx_in_place).unwrap();
+            let mut dx_acc = dy;
+            backward_accumulate(&f, &x, &dy, &mut dx_acc).unwrap();
+            for i in 0..x.len() {
+                let xi = core::hint::black_box(x[i]);
+                let v = f.value(xi);
+                let d = f.derivative(xi);
+                assert!(identical(y[i], v), "forward at {xi:e}");
+                assert!(identical(y_in_place[i], v), "forward_in_place at {xi:e}");
+                assert!(identical(dx[i], dy[i] * d), "backward at {xi:e}");
+                assert!(identical(dx_in_place[i], dy[i] * d), "backward_in_place");
+                assert!(identical(dx_acc[i], dy[i] + dy[i] * d), "accumulate");
+            }
+        }
+    }
+
+    #[test]
+    fn length_mismatch_writes_nothing() {
+        let f = GradAccel::<f32>::paper();
+        let mut y = [7.0_f32; 2];
+        assert!(forward(&f, &[1.0; 3], &mut y).is_err());
+        assert!(backward(&f, &[1.0; 2], &[1.0; 3], &mut y).is_err());
+        assert!(backward_accumulate(&f, &[1.0; 2], &[1.0; 2], &mut y[..1]).is_err());
+        assert_eq!(y, [7.0; 2]);
+    }
 }

@@ -58,14 +58,29 @@
 //!
 //! # Feature flags
 //!
-//! None. The crate is `#![no_std]` and needs no allocator; transcendental
-//! functions come from `num-traits` with its `libm` feature (or from `std` when
-//! another crate in the build enables `num-traits/std`).
+//! - `std` (default): runtime CPU-feature dispatch for the [`kernel`]s. On
+//!   `x86_64` each kernel's loop is also built for AVX2 + FMA and for AVX-512
+//!   (with the `multiversion` crate), and the first call picks the widest build
+//!   the CPU runs (see [`kernel`]'s *Instruction sets*), so a default build
+//!   gets 8 or 16 `f32` lanes instead of SSE2's 4 without
+//!   `-C target-cpu=native`. Results are bit for bit the same in every build.
+//!
+//! Without `std` (`default-features = false`) the crate is `#![no_std]`, needs
+//! no allocator, and the kernels have one build, for the compilation target.
+//! Transcendental functions come from `num-traits` with its `libm` feature (or
+//! from `std` when another crate in the build enables `num-traits/std`).
 #![no_std]
-#![forbid(unsafe_code)]
+// `deny`, not `forbid`: the `std` dispatch (`dispatch::run`) needs one narrowly
+// scoped `allow`, for the calls into its `#[target_feature]` builds.
+#![deny(unsafe_code)]
+
+// Runtime feature detection (`is_x86_feature_detected!`) is in `std` only.
+#[cfg(feature = "std")]
+extern crate std;
 
 mod accel;
 mod differentiable;
+mod dispatch;
 mod error;
 mod fract;
 mod fused;

@@ -49,7 +49,12 @@
 //!
 //! # Feature flags
 //!
-//! None. The crate is `#![no_std]` and needs no allocator.
+//! - `std` (default): enables `gaaf-core/std`, runtime CPU-feature dispatch of
+//!   the re-exported [`kernel`]s (AVX2 + FMA or AVX-512 where the CPU has
+//!   them; results bit for bit the same as without).
+//!
+//! Without `std` (`default-features = false`) the crate is `#![no_std]` and
+//! needs no allocator.
 #![no_std]
 #![forbid(unsafe_code)]
 

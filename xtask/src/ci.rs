@@ -99,7 +99,8 @@ fn no_std_build() -> Result<()> {
         return Ok(());
     }
     let mut cmd = cargo();
-    cmd.args(["build", "--target", NO_STD_TARGET]);
+    // Their default `std` feature (runtime kernel dispatch) needs `std`.
+    cmd.args(["build", "--no-default-features", "--target", NO_STD_TARGET]);
     for krate in NO_STD_CRATES {
         cmd.args(["-p", krate]);
     }
