@@ -47,6 +47,10 @@ fn compare(dtype: DType, tol: f64) -> candle_core::Result<()> {
         (2, 3, 6, 9, 11, 3, 1, 2), // odd sizes at stride 2
         (2, 2, 3, 8, 8, 5, 1, 1),
         (2, 2, 3, 8, 8, 1, 0, 2),
+        // 256 and 288 outputs per image: the per-image GEMM form
+        // (`PER_IMAGE_MIN_OUTPUTS`); the cases above take the batched one.
+        (2, 3, 4, 16, 16, 3, 1, 1),
+        (2, 2, 3, 16, 18, 3, 1, 1),
     ] {
         let x = Tensor::randn(0f64, 1.0, (n, c, h, w), &dev)?.to_dtype(dtype)?;
         let std = 1.0 / ((c * k * k) as f64).sqrt();
