@@ -18,6 +18,28 @@ fn max_rel_diff(a: &Tensor, b: &Tensor) -> candle_core::Result<f64> {
         .fold(0.0, f64::max))
 }
 
+/// Values uniform in `[-scale * sqrt(3), scale * sqrt(3)]` (standard
+/// deviation `scale`) from a fixed linear congruential stream.
+fn pseudo_random<S: Into<candle_core::Shape>>(
+    shape: S,
+    scale: f64,
+    seed: u64,
+    dev: &Device,
+) -> candle_core::Result<Tensor> {
+    let shape = shape.into();
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let values: Vec<f64> = (0..shape.elem_count())
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+            (2.0 * u - 1.0) * scale * 3f64.sqrt()
+        })
+        .collect();
+    Tensor::from_vec(values, shape, dev)
+}
+
 /// Output and gradients in `x` and `w` of `sum(r * conv(x, w))`.
 fn run(
     conv: impl Fn(&Tensor, &Tensor) -> candle_core::Result<Tensor>,
@@ -52,10 +74,12 @@ fn compare(dtype: DType, tol: f64) -> candle_core::Result<()> {
         (2, 3, 4, 16, 16, 3, 1, 1),
         (2, 2, 3, 16, 18, 3, 1, 1),
     ] {
-        let x = Tensor::randn(0f64, 1.0, (n, c, h, w), &dev)?.to_dtype(dtype)?;
+        // Deterministic inputs (candle's CPU sampler cannot be seeded), so a
+        // failure reproduces.
+        let x = pseudo_random((n, c, h, w), 1.0, 1, &dev)?.to_dtype(dtype)?;
         let std = 1.0 / ((c * k * k) as f64).sqrt();
-        let wt = Tensor::randn(0f64, std, (oc, c, k, k), &dev)?.to_dtype(dtype)?;
-        let r = Tensor::randn(0f64, 1.0, n * oc * h * w, &dev)?.to_dtype(dtype)?;
+        let wt = pseudo_random((oc, c, k, k), std, 2, &dev)?.to_dtype(dtype)?;
+        let r = pseudo_random(n * oc * h * w, 1.0, 3, &dev)?.to_dtype(dtype)?;
         let ours = run(|x, w| conv2d_im2col(x, w, padding, stride), &x, &wt, &r)?;
         let candle = run(|x, w| x.conv2d(w, padding, stride, 1, 1), &x, &wt, &r)?;
         for (what, a, b) in [
@@ -75,7 +99,10 @@ fn compare(dtype: DType, tol: f64) -> candle_core::Result<()> {
 
 #[test]
 fn f32_forward_and_gradients_match_candle_conv2d() -> candle_core::Result<()> {
-    compare(DType::F32, 1e-5)
+    // The weight gradient sums up to 576 products (2 images x 288 positions)
+    // in another order than candle's; in f32 that differs by up to ~1.5e-5
+    // relative to 1 + |value| (seen on a clean clone), so 1e-4 leaves margin.
+    compare(DType::F32, 1e-4)
 }
 
 #[test]
