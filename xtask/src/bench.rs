@@ -29,7 +29,7 @@ pub(crate) struct BenchArgs {
     /// filter, e.g. `kernel/gaaf-tanh` or `mlp_step`).
     #[arg(long)]
     filter: Option<String>,
-    /// Where to write the JSON report [default: <target dir>/gaaf-bench/report.json].
+    /// Where to write the JSON report [default: TARGET_DIR/gaaf-bench/report.json].
     #[arg(long)]
     out: Option<PathBuf>,
     /// Report the results criterion already holds, without running anything.
