@@ -7,9 +7,7 @@
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use gaaf_repro::conv::{
-    ConvConfig, ConvDataset, ConvNet, ConvVariant, MomentumSgd, CHANNELS, SIDE,
-};
+use gaaf_repro::conv::{ConvConfig, ConvDataset, ConvNet, ConvVariant, CHANNELS, SIDE};
 
 /// Images per step (the batch the known candle timing used).
 const BATCH: usize = 64;
@@ -29,15 +27,7 @@ fn bench(c: &mut Criterion) {
             let vars = VarMap::new();
             let vb = VarBuilder::from_varmap(&vars, DType::F32, &dev);
             let net = ConvNet::new(&config, &vb).expect("the model builds");
-            let mut opt = MomentumSgd::new(
-                &vars,
-                config.lr,
-                config.momentum,
-                config.weight_decay,
-                |name| !name.contains("running_"),
-                |name| name.ends_with(".weight") && !name.starts_with("bn_"),
-            )
-            .expect("the optimiser builds");
+            let mut opt = ConvNet::optimizer(&config, &vars).expect("the optimiser builds");
             let x = Tensor::randn(0f32, 1.0, (BATCH, CHANNELS, SIDE, SIDE), &dev).expect("input");
             let labels: Vec<u32> = (0..BATCH as u32).map(|i| i % 10).collect();
             let y = Tensor::new(labels.as_slice(), &dev).expect("labels");

@@ -16,10 +16,11 @@
 //! activation; the convolutions and dense layers keep their biases either
 //! way, so the variants differ only in what Table 5 names.
 
+use super::MomentumSgd;
 use super::{ConvConfig, ConvDataset};
 use crate::error::{Error, Result};
 use candle_core::{Module, ModuleT, Tensor};
-use candle_nn::{BatchNorm, Linear, VarBuilder};
+use candle_nn::{BatchNorm, Linear, VarBuilder, VarMap};
 use gaaf_candle::conv::Conv2d;
 use gaaf_candle::GaafRelu;
 
@@ -93,7 +94,7 @@ enum Layer {
 /// ```
 /// use candle_core::{DType, Device, Tensor};
 /// use candle_nn::{VarBuilder, VarMap};
-/// use gaaf_repro::conv::{ConvConfig, ConvDataset, ConvNet, ConvVariant, MomentumSgd};
+/// use gaaf_repro::conv::{ConvConfig, ConvDataset, ConvNet, ConvVariant};
 ///
 /// let config = ConvConfig {
 ///     width_divisor: 16,
@@ -102,11 +103,7 @@ enum Layer {
 /// let vars = VarMap::new();
 /// let vb = VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu);
 /// let net = ConvNet::new(&config, &vb)?;
-/// let mut opt = MomentumSgd::new(
-///     &vars, 0.01, 0.9, 5e-4,
-///     |name| !name.contains("running_"),
-///     |name| name.ends_with(".weight") && !name.starts_with("bn_"),
-/// )?;
+/// let mut opt = ConvNet::optimizer(&config, &vars)?;
 /// let x = Tensor::randn(0f32, 1.0, (8, 3, 32, 32), &Device::Cpu)?;
 /// let y = Tensor::new(&[0u32, 1, 2, 3, 4, 5, 6, 7], &Device::Cpu)?;
 /// let logits = net.forward_t(&x, true)?;
@@ -187,6 +184,25 @@ impl ConvNet {
             out,
             act,
         })
+    }
+
+    /// SGD with momentum for a model built from `vars` as `config` sets it
+    /// (`lr`, `momentum`, `weight_decay`): every variable but batch norm's
+    /// running statistics, weight decay on convolution and dense weights only
+    /// (by the parameter names [`ConvNet::new`] gives).
+    ///
+    /// # Errors
+    ///
+    /// candle's (allocating the velocities).
+    pub fn optimizer(config: &ConvConfig, vars: &VarMap) -> candle_core::Result<MomentumSgd> {
+        MomentumSgd::new(
+            vars,
+            config.lr,
+            config.momentum,
+            config.weight_decay,
+            |name| !name.contains("running_"),
+            |name| name.ends_with(".weight") && !name.starts_with("bn_"),
+        )
     }
 
     /// The logits of a batch `[n, 3, 32, 32]`; `train` switches batch

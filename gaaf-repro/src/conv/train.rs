@@ -89,14 +89,7 @@ pub fn train_conv_until(
     let vb = VarBuilder::from_varmap(&vars, DType::F32, device);
     let net = ConvNet::new(config, &vb)?;
     initialise(&vars, stream_seed(config.seed, Stream::Init, 0))?;
-    let mut opt = MomentumSgd::new(
-        &vars,
-        config.lr,
-        config.momentum,
-        config.weight_decay,
-        |name| !name.contains("running_"),
-        |name| name.ends_with(".weight") && !name.starts_with("bn_"),
-    )?;
+    let mut opt = ConvNet::optimizer(config, &vars)?;
     let ck = CheckpointDir::new(checkpoint_dir);
     let mut state = match ck.resume(config)? {
         Some(s) => {
