@@ -29,15 +29,32 @@ enum Experiment {
     Svhn(ConvArgs),
 }
 
+/// The flags every experiment's sweep takes.
+#[derive(Args)]
+struct SweepArgs {
+    /// Where the data is [default: $GAAF_DATA_DIR, else ./data].
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Run every N-th run starting at I (0-based), e.g. 2/4, for job arrays.
+    #[arg(long, default_value = "0/1")]
+    shard: Shard,
+    /// Runs side by side, one matmul thread each (unless RAYON_NUM_THREADS
+    /// is set).
+    #[arg(long, default_value_t = 1)]
+    jobs: usize,
+    /// Only build the report from OUT/runs/*.json.
+    #[arg(long)]
+    merge_only: bool,
+}
+
 #[derive(Args)]
 struct ConvArgs {
     /// Output folder (runs/, checkpoints/, table5.md, report.md) [default:
     /// results/<dataset>, or results/<dataset>-quick with --quick].
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Where the data is [default: $GAAF_DATA_DIR, else ./data].
-    #[arg(long)]
-    data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    sweep: SweepArgs,
     /// Seeds 0..N [default: 1].
     #[arg(long)]
     seeds: Option<u64>,
@@ -48,15 +65,6 @@ struct ConvArgs {
     /// images, at most 3 epochs); not comparable to the paper.
     #[arg(long)]
     quick: bool,
-    /// Run every N-th run starting at I (0-based), e.g. 2/4, for job arrays.
-    #[arg(long, default_value = "0/1")]
-    shard: Shard,
-    /// Runs side by side.
-    #[arg(long, default_value_t = 1)]
-    jobs: usize,
-    /// Only build the report from OUT/runs/*.json.
-    #[arg(long)]
-    merge_only: bool,
     /// cpu, cuda or cuda:N (CUDA needs a build with --features cuda).
     #[arg(long, default_value = "cpu")]
     device: DeviceChoice,
@@ -111,9 +119,8 @@ struct MnistArgs {
     /// or results/mnist-quick with --quick].
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Where MNIST is [default: $GAAF_DATA_DIR, else ./data].
-    #[arg(long)]
-    data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    sweep: SweepArgs,
     /// Seeds 0..N [default: 5, or 1 with --quick].
     #[arg(long)]
     seeds: Option<u64>,
@@ -124,15 +131,6 @@ struct MnistArgs {
     /// 2,000 test images, at most 4 epochs); not comparable to the paper.
     #[arg(long)]
     quick: bool,
-    /// Run every N-th run starting at I (0-based), e.g. 2/4, for job arrays.
-    #[arg(long, default_value = "0/1")]
-    shard: Shard,
-    /// Runs side by side, one matmul thread each.
-    #[arg(long, default_value_t = 1)]
-    jobs: usize,
-    /// Only build the report from OUT/runs/*.json.
-    #[arg(long)]
-    merge_only: bool,
     /// Learning rate of plain SGD.
     #[arg(long)]
     lr: Option<f64>,
@@ -201,13 +199,13 @@ fn run(cli: Cli) -> Result<()> {
     });
     let opts = MnistOptions {
         out,
-        data_dir: a.data_dir,
+        data_dir: a.sweep.data_dir,
         seeds: a.seeds,
         variants: a.variants,
         quick: a.quick,
-        shard: a.shard,
-        jobs: a.jobs,
-        merge_only: a.merge_only,
+        shard: a.sweep.shard,
+        jobs: a.sweep.jobs,
+        merge_only: a.sweep.merge_only,
         overrides: Overrides {
             lr: a.lr,
             batch_size: a.batch_size,
@@ -244,13 +242,13 @@ fn run_conv(dataset: ConvDataset, a: ConvArgs, command: String) -> Result<()> {
     let opts = ConvOptions {
         dataset,
         out,
-        data_dir: a.data_dir,
+        data_dir: a.sweep.data_dir,
         seeds: a.seeds,
         variants: a.variants,
         quick: a.quick,
-        shard: a.shard,
-        jobs: a.jobs,
-        merge_only: a.merge_only,
+        shard: a.sweep.shard,
+        jobs: a.sweep.jobs,
+        merge_only: a.sweep.merge_only,
         device: a.device,
         overrides: ConvOverrides {
             lr: a.lr,
