@@ -3,7 +3,7 @@
 
 use dfdx::shapes::{Dtype, Shape};
 use dfdx::tensor::{NoneTape, Tape, Tensor, WithEmptyTape};
-use dfdx::tensor_ops::{Device, TryAdd, TryMul, TrySub};
+use dfdx::tensor_ops::{ChooseFrom, Device, TryAdd, TryLt, TryMul, TrySub};
 use gaaf_core::{Gaaf, Real};
 use gaaf_shapes::{Constant, GaussianBump, Identity, Relu, ShiftedSigmoid, Sigmoid, Tanh};
 
@@ -101,14 +101,15 @@ impl<E: Dtype + Real> TensorFn<E> for Constant<E> {
 
 /// `g(x)` of Eq. 7 from dfdx ops, without a tape.
 ///
-/// dfdx 0.13 has no `floor`, so `floor(t)` is `round(t - 0.5)`, and
-/// `round` is the classic magic-number rounding `(u + M) - M` with
-/// `M = 1.5 / epsilon` (`1.5 * 2^23` in `f32`): each dfdx op stores its result
-/// in `E`, so the sum rounds to an integer. That is `floor(t)` for every `t`
-/// that is not an integer; at integer `t = x*K` (a measure-zero set where `g`
-/// jumps) it may give the other one-sided value. The result is clamped to
-/// `[-0.5/K, 0.5/K]`, the bound `g` keeps where `|x*K|` is too large for `E`
-/// to hold a fraction.
+/// dfdx 0.13 has no `floor`. `t = x*K` is rounded to the nearest integer `r`
+/// with the classic magic-number sum `(t + M) - M`, `M = 1.5 / epsilon`
+/// (`1.5 * 2^23` in `f32`; each dfdx op stores its result in `E`, so the sum
+/// rounds), and `floor(t) = r - 1` where `t < r`, else `r`: exact for every
+/// `|t| <= 2^22`, integers included. (An earlier `round(t - 0.5)` took the
+/// wrong side of the jump at integer `t`, which in `f32` is one input in a few
+/// thousand near `|x| ~ 0.4`, not a measure-zero set: values `s(x)/K` off.)
+/// The result is clamped to `[-0.5/K, 0.5/K]`, the bound `g` keeps where
+/// `|x*K|` is too large for `E` to hold a fraction.
 fn try_accel_value<S: Shape, E: Dtype + Real, D: Device<E>>(
     x: Tensor<S, E, D, NoneTape>,
     k: E,
@@ -116,7 +117,9 @@ fn try_accel_value<S: Shape, E: Dtype + Real, D: Device<E>>(
     let half = E::from(0.5).unwrap_or_else(E::zero);
     let magic = E::from(1.5).unwrap_or_else(E::one) / E::epsilon();
     let t = x.try_mul(k)?;
-    let floor = t.clone().try_sub(half)?.try_add(magic)?.try_sub(magic)?;
+    let nearest = t.clone().try_add(magic)?.try_sub(magic)?;
+    let rounded_up = t.try_lt(&nearest)?;
+    let floor = rounded_up.try_choose(nearest.clone().try_sub(E::one())?, nearest)?;
     let amplitude = (half / k).to_f64().unwrap_or(0.0);
     t.try_sub(floor)?
         .try_sub(half)?
@@ -132,10 +135,9 @@ fn try_accel_value<S: Shape, E: Dtype + Real, D: Device<E>>(
 /// detached copy of `x` (a new tensor without a tape):
 ///
 /// - **forward**: `x - x_d` is exactly 0, so the value is `phi + g*s`, Eq. 8.
-///   `g` comes from [`TensorFn`]-free rounding ops (dfdx has no `floor`), which
-///   agree with `gaaf-core`'s `g` except on the measure-zero set of integer
-///   `x*K`, where they may take the other side of the jump (`g = +0.5/K`
-///   instead of `-0.5/K`). Both are within `0.5/K * s(x)` of `phi(x)`.
+///   `g` comes from rounding, compare and select ops (dfdx has no `floor`),
+///   which agree with `gaaf-core`'s `g` for every `|x*K| <= 2^22`, integer
+///   `x*K` included, up to the rounding of the final scaling.
 /// - **backward**: `phi'(x) + s'(x) * (g + 0) + s(x) * 1`, exactly
 ///   `phi' + s + g*s'`, the derivative of Eq. 8, as on the CPU.
 ///

@@ -104,6 +104,10 @@
 //!   LD_LIBRARY_PATH=$CUDA_ROOT/lib64 \
 //!     cargo test -p gaaf-dfdx --features cuda --test cuda -- --ignored --nocapture
 //!   ```
+//!
+//!   It passed on an NVIDIA H200 (2026-11-27: values within 3.0e-7 of the
+//!   fused CPU op, gradients within 1.3e-6, `f32`), after a fix its first
+//!   run there called for: see [`try_gaaf_composed`] on `g` at integer `x*K`.
 #![forbid(unsafe_code)]
 
 mod composed;

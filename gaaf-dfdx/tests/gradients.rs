@@ -115,6 +115,47 @@ where
     }
 }
 
+/// In `f32` the product `x*K` is an integer for about one input in
+/// `2^23 / |x*K|` (the spacing of floats there reaches 1/4096 at `|x| ~ 0.4`),
+/// so the side of the jump that `g` takes there is not a measure-zero detail:
+/// the composed version (what dfdx's CUDA device runs) must take the same
+/// side as the fused one, or values differ by `s(x)/K`. Inputs: a normal
+/// spread through the saturation areas, plus `n/K` for many `n`, where `x*K`
+/// rounds to the integer `n`.
+#[test]
+fn fused_matches_composed_in_f32_at_integer_x_times_k() {
+    let dev = Cpu::seed_from_u64(4);
+    let mut xs: Vec<f32> = (dev.sample_normal::<Rank1<60000>>() * 4.0f32).as_vec();
+    xs.extend((-2048..2048).map(|n| n as f32 / 1e4));
+    let n = xs.len();
+    let x: Tensor<(usize,), f32, _> = dev.tensor_from_vec(xs, (n,));
+    for f in [
+        *GaafTanh::<f32>::default().function(),
+        gaaf_shapes::gaaf_tanh::<f32>().with_accel(gaaf_shapes::GradAccel::new(100.0).unwrap()),
+    ] {
+        let fused = gaaf_dfdx::try_gaaf(&f, x.leaky_trace()).unwrap();
+        let composed = try_gaaf_composed(&f, x.leaky_trace()).unwrap();
+        // dfdx's tanh and exp are libm's, gaaf-core's are its own (within
+        // 3 ulp): a few 1e-7 apart, against the 1e-4 of a jump taken on the
+        // other side.
+        let worst = fused
+            .as_vec()
+            .iter()
+            .zip(composed.as_vec())
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f32::max);
+        assert!(worst < 1e-6, "values {worst:e} apart");
+        let ga = fused.sum().backward().get(&x).as_vec();
+        let gb = composed.sum().backward().get(&x).as_vec();
+        let worst = ga
+            .iter()
+            .zip(gb)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f32::max);
+        assert!(worst < 1e-6, "gradients {worst:e} apart");
+    }
+}
+
 #[test]
 fn fused_matches_composed_dfdx_ops() {
     check_fused_against_composed(*GaafTanh::<f64>::default().function(), 3.0);

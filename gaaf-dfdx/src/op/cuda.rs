@@ -9,11 +9,11 @@ use crate::composed::{try_gaaf_composed, TensorFn};
 use dfdx::shapes::{Dtype, Shape};
 use dfdx::tensor::{Cuda, CudaError, Tape, Tensor};
 use dfdx::tensor_ops::Device;
-use gaaf_core::{Float, Gaaf};
+use gaaf_core::{Gaaf, Real};
 
 impl<E, P, Sh> GaafDevice<E, Gaaf<P, Sh, E>> for Cuda
 where
-    E: Dtype + Float,
+    E: Dtype + Real,
     P: TensorFn<E>,
     Sh: TensorFn<E>,
     Cuda: Device<E>,
