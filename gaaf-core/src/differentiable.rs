@@ -35,6 +35,30 @@ pub trait Differentiable<F> {
     fn value(&self, x: F) -> F;
     /// `f'(x)`, the derivative used in the backward pass.
     fn derivative(&self, x: F) -> F;
+    /// `(f(x), f'(x))` together, for the kernels that need both (the
+    /// training forward that saves the slope,
+    /// [`crate::kernel::forward_saving_derivative`]).
+    ///
+    /// The default calls [`value`](Self::value) and
+    /// [`derivative`](Self::derivative). Override it where the two share work
+    /// (`tanh(x)` in tanh's slope, the exponential in a shape's), so that the
+    /// work is done once rather than left to the compiler to merge, which it
+    /// did only in some builds. An override must return exactly
+    /// `(self.value(x), self.derivative(x))`, bit for bit.
+    ///
+    /// ```
+    /// use gaaf_core::{Differentiable, GradAccel};
+    ///
+    /// let g = GradAccel::<f32>::paper();
+    /// assert_eq!(g.value_and_derivative(0.3), (g.value(0.3), 1.0));
+    /// ```
+    #[inline(always)]
+    fn value_and_derivative(&self, x: F) -> (F, F)
+    where
+        F: Copy,
+    {
+        (self.value(x), self.derivative(x))
+    }
 }
 
 impl<F, T: Differentiable<F> + ?Sized> Differentiable<F> for &T {
@@ -45,5 +69,12 @@ impl<F, T: Differentiable<F> + ?Sized> Differentiable<F> for &T {
     #[inline(always)]
     fn derivative(&self, x: F) -> F {
         (**self).derivative(x)
+    }
+    #[inline(always)]
+    fn value_and_derivative(&self, x: F) -> (F, F)
+    where
+        F: Copy,
+    {
+        (**self).value_and_derivative(x)
     }
 }

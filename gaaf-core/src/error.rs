@@ -8,13 +8,17 @@
 ///
 /// let err = GradAccel::new(-1.0_f32).unwrap_err();
 /// assert_eq!(err, Error::InvalidFrequency(-1.0));
-/// assert_eq!(err.to_string(), "frequency constant k must be finite and greater than 0, got -1");
+/// assert_eq!(
+///     err.to_string(),
+///     "frequency constant k must be finite, greater than 0 and not subnormal, got -1"
+/// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The frequency constant `K` of Eq. 7 was zero, negative, infinite or NaN.
-    #[error("frequency constant k must be finite and greater than 0, got {0}")]
+    /// The frequency constant `K` of Eq. 7 was zero, negative, infinite, NaN or
+    /// so small (subnormal) that `1/K` overflows.
+    #[error("frequency constant k must be finite, greater than 0 and not subnormal, got {0}")]
     InvalidFrequency(f64),
     /// A kernel was given slices whose lengths differ.
     #[error("slice `{name}` has {found} elements, expected {expected}")]

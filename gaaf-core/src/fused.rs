@@ -133,4 +133,13 @@ impl<F: Float, P: Differentiable<F>, S: Differentiable<F>> Differentiable<F> for
             + self.shape.value(x)
             + self.accel.value(x) * self.shape.derivative(x)
     }
+
+    /// Both of the above, with `phi`, `s` and `g` each evaluated once.
+    #[inline(always)]
+    fn value_and_derivative(&self, x: F) -> (F, F) {
+        let (phi, dphi) = self.phi.value_and_derivative(x);
+        let (s, ds) = self.shape.value_and_derivative(x);
+        let g = self.accel.value(x);
+        (phi + g * s, dphi + s + g * ds)
+    }
 }

@@ -18,7 +18,9 @@
 //! - [`Gaaf`]: the fused `phi + g*s` of Eq. 8 and its exact derivative
 //!   `phi' + s + g*s'`; itself [`Differentiable`].
 //! - [`kernel`]: one-pass slice kernels (forward, backward from the saved input,
-//!   in place, accumulating) that agree with the scalar functions bit for bit.
+//!   in place, accumulating; and for training, a forward that also saves the
+//!   slope, with a backward that only multiplies by it) that agree with the
+//!   scalar functions bit for bit.
 //! - [`floor_fract`]: the fractional part `t - floor(t)`, written to vectorise.
 //! - [`Real`]: `f32` and `f64` with `exp` and `tanh` that vectorise (`f32`).
 //! - [`Error`]: the crate's error type.

@@ -71,6 +71,11 @@ impl<F: Real> Differentiable<F> for Tanh {
         let t = x.fast_tanh();
         F::one() - t * t
     }
+    #[inline(always)]
+    fn value_and_derivative(&self, x: F) -> (F, F) {
+        let t = x.fast_tanh();
+        (t, F::one() - t * t)
+    }
 }
 
 impl<F: Real> Activation<F> for Tanh {
@@ -169,6 +174,11 @@ impl<F: Real> Differentiable<F> for Sigmoid {
     fn derivative(&self, x: F) -> F {
         let s = logistic(x);
         s * (F::one() - s)
+    }
+    #[inline(always)]
+    fn value_and_derivative(&self, x: F) -> (F, F) {
+        let s = logistic(x);
+        (s, s * (F::one() - s))
     }
 }
 

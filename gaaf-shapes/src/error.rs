@@ -7,7 +7,10 @@
 ///
 /// let err = GaussianBump::new(1.0_f32, 0.0, 0.0).unwrap_err();
 /// assert!(matches!(err, Error::InvalidParameter { name: "width", .. }));
-/// assert_eq!(err.to_string(), "parameter `width` must be finite and greater than 0, got 0");
+/// assert_eq!(
+///     err.to_string(),
+///     "parameter `width` must be finite, greater than 0 and not subnormal, got 0"
+/// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -50,11 +53,15 @@ pub(crate) fn finite<F: num_traits::Float>(name: &'static str, value: F) -> Resu
     check(name, value, "finite", |v| v.is_finite())
 }
 
-/// `check` for scales and widths: finite and strictly positive.
+/// `check` for widths that are divided by: finite, strictly positive, and
+/// with a finite reciprocal (not subnormal), since the kernels multiply by it.
 pub(crate) fn positive<F: num_traits::Float>(name: &'static str, value: F) -> Result<F, Error> {
-    check(name, value, "finite and greater than 0", |v| {
-        v.is_finite() && v > F::zero()
-    })
+    check(
+        name,
+        value,
+        "finite, greater than 0 and not subnormal",
+        |v| v.is_finite() && v > F::zero() && v.recip().is_finite(),
+    )
 }
 
 /// Converts an `f64` constant into `F`; every constant used here is exact or

@@ -127,6 +127,12 @@ impl<F: Real> Differentiable<F> for ShiftedSigmoid<F> {
         let s = logistic(self.slope * (x + self.shift));
         self.slope * s * (F::one() - s)
     }
+
+    #[inline(always)]
+    fn value_and_derivative(&self, x: F) -> (F, F) {
+        let s = logistic(self.slope * (x + self.shift));
+        (s, self.slope * s * (F::one() - s))
+    }
 }
 
 impl<F: Real> Shape<F> for ShiftedSigmoid<F> {}

@@ -93,6 +93,13 @@ fn check<F: Inputs, A: Differentiable<F>>(name: &str, act: &A, xs: &[F], dys: &[
         kernel::backward_in_place(act, xs, &mut dx_in_place).unwrap();
         let mut dx_acc = dys.to_vec();
         kernel::backward_accumulate(act, xs, dys, &mut dx_acc).unwrap();
+        // The training path: `value_and_derivative` (overridden by the
+        // activations and shapes that share work) must agree with `value`
+        // and `derivative`.
+        let (mut y_saving, mut slope) = (vec![F::zero(); len], vec![F::zero(); len]);
+        kernel::forward_saving_derivative(act, xs, &mut y_saving, &mut slope).unwrap();
+        let mut dx_saved = vec![F::zero(); len];
+        kernel::backward_from_saved(&slope, dys, &mut dx_saved).unwrap();
         for i in 0..len {
             // `black_box` keeps the reference a scalar call per element.
             let x = black_box(xs[i]);
@@ -121,6 +128,15 @@ fn check<F: Inputs, A: Differentiable<F>>(name: &str, act: &A, xs: &[F], dys: &[
                 identical(dx_acc[i], acc),
                 "{name} backward_accumulate at {x:?}"
             );
+            assert!(
+                identical(y_saving[i], v),
+                "{name} forward_saving_derivative at {x:?}"
+            );
+            assert!(
+                identical(dx_saved[i], d),
+                "{name} backward_from_saved at {x:?}: {:?} != {d:?}",
+                dx_saved[i]
+            );
         }
     }
 }
@@ -133,6 +149,7 @@ fn dispatched_kernels_match_scalar_bit_for_bit_f32() {
     check("gaaf-relu", &gaaf_relu::<f32>(), &xs, &dys);
     check("tanh", &Tanh, &xs, &dys);
     check("relu", &Relu, &xs, &dys);
+    check("sigmoid", &Sigmoid, &xs, &dys);
     check(
         "gaaf-sigmoid",
         &gaaf(Sigmoid, gaaf_shapes::Constant::one(), GradAccel::paper()),

@@ -7,14 +7,18 @@
 //!   into a `Vec`, the only copy the public API forces (the `activation`
 //!   benchmark measures it). Without a tape, `gaaf-core`'s
 //!   `kernel::forward_in_place` turns that copy into the output. With a tape,
-//!   `kernel::forward` writes the output and the input copy is kept for the
-//!   backward; both `Vec`s move into a tensor or the backward closure without
-//!   further copies.
+//!   `kernel::forward_saving_derivative_in_place` writes the output and
+//!   overwrites the input copy with the slope `f'(x)`, in one pass that
+//!   computes what value and slope share (for GAAF-tanh: `tanh`, the shape,
+//!   `g`) once; both `Vec`s move into a tensor or the backward closure without
+//!   further copies, so saving the slope costs no more memory than saving the
+//!   input would.
 //! - **backward**: [`Gradients::get_or_alloc_mut`] hands out one gradient at a
 //!   time, so the output's gradient `dy` is *moved* out of its buffer
 //!   (`std::mem::take` on the `Vec` behind it, no copy),
-//!   `kernel::backward_accumulate` computes `dx += dy * f'(x)` from the saved
-//!   input in one pass, and `dy` is moved back.
+//!   `kernel::backward_from_saved_accumulate` computes `dx += dy * f'(x)`
+//!   from the saved slope in one pass (a multiply-add, nothing evaluated),
+//!   and `dy` is moved back.
 //!
 //! Both passes are `gaaf-core`'s slice kernels, so values and gradients are
 //! bit-identical to the scalar `value` and `derivative`.
@@ -53,19 +57,22 @@ where
             return Ok(dev.try_tensor_from_vec(xs, shape)?.put_tape(tape));
         }
         let mut ys = vec![E::zero(); xs.len()];
-        kernel::forward(f, &xs, &mut ys).map_err(|_| CpuError::WrongNumElements)?;
+        // `xs` becomes the slope `ds`.
+        kernel::forward_saving_derivative_in_place(f, &mut xs, &mut ys)
+            .map_err(|_| CpuError::WrongNumElements)?;
+        let ds = xs;
         let y = dev.try_tensor_from_vec(ys, shape)?;
         let x_ghost = x.ghost();
         let y_ghost = y.ghost();
-        // The input buffer itself is no longer needed: `xs` is the saved input.
+        // The input buffer itself is no longer needed: `ds` is all the
+        // backward reads.
         drop(x);
-        let f = f.clone();
         tape.add_backward_op(move |grads| {
             grads.try_alloc_for(&x_ghost)?;
             let dy: Vec<E> = std::mem::take(&mut **grads.get_or_alloc_mut(&y_ghost)?);
             let dx = grads.get_or_alloc_mut(&x_ghost)?;
             // The kernel checks the lengths (they match by construction).
-            let result = kernel::backward_accumulate(&f, &xs, &dy, dx);
+            let result = kernel::backward_from_saved_accumulate(&ds, &dy, dx);
             **grads.get_or_alloc_mut(&y_ghost)? = dy;
             result.map_err(|_| CpuError::WrongNumElements)
         });
