@@ -105,6 +105,50 @@ where
     }
 }
 
+/// The backward pass of [`gaaf`] on its own: `dx = dy * phi_new'(x)` from the
+/// input `x` and the output's gradient `dy`, in one pass (gaaf-core's kernel
+/// on the CPU, the CUDA kernel on the GPU), untracked by autograd.
+///
+/// For code that runs its own backward (or times it): [`gaaf`]'s tensors get
+/// this gradient through candle's `backward` already.
+///
+/// # Errors
+///
+/// As [`gaaf`]; and a shape mismatch when `dy`'s shape differs from `x`'s.
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// use gaaf_candle::{gaaf_backward, GaafTanh};
+/// use gaaf_shapes::Differentiable;
+///
+/// let act = GaafTanh::default();
+/// let x = Tensor::new(&[-3.0_f32, 0.5], &Device::Cpu)?;
+/// let dy = Tensor::new(&[2.0_f32, 1.0], &Device::Cpu)?;
+/// let dx = gaaf_backward(&x, &dy, &act)?.to_vec1::<f32>()?;
+/// assert_eq!(dx[0], 2.0 * act.f32_fn().derivative(-3.0));
+/// # Ok::<(), candle_core::Error>(())
+/// ```
+pub fn gaaf_backward<A32, A64>(x: &Tensor, dy: &Tensor, act: &Gaaf<A32, A64>) -> Result<Tensor>
+where
+    A32: Differentiable<f32> + Send + Sync + 'static,
+    A64: Differentiable<f64> + Send + Sync + 'static,
+{
+    backward_with(act.fns(), x, dy)
+}
+
+fn backward_with<A32, A64>(fns: &Arc<Fns<A32, A64>>, x: &Tensor, dy: &Tensor) -> Result<Tensor>
+where
+    A32: Differentiable<f32> + Send + Sync + 'static,
+    A64: Differentiable<f64> + Send + Sync + 'static,
+{
+    let op = GaafBwd { fns: fns.clone() };
+    if x.device().is_cpu() {
+        x.apply_op2_no_bwd(dy, &op)
+    } else {
+        x.contiguous()?.apply_op2_no_bwd(&dy.contiguous()?, &op)
+    }
+}
+
 /// The forward op: `y = phi_new(x)`.
 struct GaafFwd<A32, A64> {
     fns: Arc<Fns<A32, A64>>,
@@ -140,16 +184,7 @@ where
     }
 
     fn bwd(&self, arg: &Tensor, _res: &Tensor, grad_res: &Tensor) -> Result<Option<Tensor>> {
-        let op = GaafBwd {
-            fns: self.fns.clone(),
-        };
-        let dx = if arg.device().is_cpu() {
-            arg.apply_op2_no_bwd(grad_res, &op)?
-        } else {
-            arg.contiguous()?
-                .apply_op2_no_bwd(&grad_res.contiguous()?, &op)?
-        };
-        Ok(Some(dx))
+        backward_with(&self.fns, arg, grad_res).map(Some)
     }
 }
 
