@@ -177,7 +177,15 @@ fn main() {
         std::env::set_var("RAYON_NUM_THREADS", "1");
     }
     if let Err(err) = run(Cli::parse()) {
-        eprintln!("error: {err:#}");
+        // A diverged run is a configuration to change, not a fault: say how.
+        let hint = match err.downcast_ref::<gaaf_repro::Error>() {
+            Some(gaaf_repro::Error::Diverged { .. }) => {
+                " (the other runs were saved; a smaller --lr for that variant may help, \
+                 see gaaf-repro/docs/conv-defaults.md)"
+            }
+            _ => "",
+        };
+        eprintln!("error: {err:#}{hint}");
         std::process::exit(1);
     }
 }

@@ -124,7 +124,10 @@ pub trait Job: Sync {
 /// Runs `jobs` (reusing the finished ones under `out/runs`), `parallel` side
 /// by side, and returns every output in `jobs`' order and how many were
 /// reused. `load` is called once, and only if some job must train. The first
-/// failed run stops the others from starting and is returned.
+/// failed run stops the others from starting and is returned; except that a
+/// run whose loss diverged ([`Error::Diverged`], a property of its
+/// configuration, not a fault) lets the others go on, so that their results
+/// are saved, and is returned when all have finished.
 ///
 /// # Errors
 ///
@@ -187,6 +190,7 @@ pub fn run_jobs<J: Job>(
                 let r = run_one(&jobs[i], &data, out, &runs_dir, &multi);
                 match &r {
                     Ok(output) => log(&multi, &J::summary(output)),
+                    Err(e @ Error::Diverged { .. }) => log(&multi, &format!("{e}; going on")),
                     Err(_) => failed.store(true, Ordering::SeqCst),
                 }
                 overall.inc(1);
@@ -199,7 +203,8 @@ pub fn run_jobs<J: Job>(
     });
     overall.finish_and_clear();
     let mut results = results.into_inner().expect("no panics hold the lock");
-    results.sort_by_key(|(i, _)| *i);
+    // A fault first (it stopped the sweep), else the first diverged run.
+    results.sort_by_key(|(i, r)| (matches!(r, Err(Error::Diverged { .. })), *i));
     for (i, r) in results {
         done[i] = Some(r?);
     }
@@ -353,5 +358,89 @@ mod tests {
             .collect();
         all.sort_unstable();
         assert_eq!(all, (0..10).collect::<Vec<_>>());
+    }
+
+    /// A job that finishes with its number, diverges, or fails for real.
+    struct Fake(usize, Outcome);
+
+    #[derive(Clone, Copy, PartialEq)]
+    enum Outcome {
+        Finish,
+        Diverge,
+        Fault,
+    }
+
+    impl Job for Fake {
+        type Output = usize;
+        type Data = ();
+        fn id(&self) -> String {
+            format!("run-{}", self.0)
+        }
+        fn max_epochs(&self) -> usize {
+            1
+        }
+        fn made_by(&self, output: &usize) -> bool {
+            *output == self.0
+        }
+        fn run(&self, _: &(), _: &Path, _: &dyn Progress) -> Result<usize> {
+            match self.1 {
+                Outcome::Finish => Ok(self.0),
+                Outcome::Diverge => Err(Error::Diverged {
+                    run_id: self.id(),
+                    epoch: 1,
+                    loss: f64::NAN,
+                }),
+                Outcome::Fault => Err(Error::Report(format!("fault in {}", self.id()))),
+            }
+        }
+        fn summary(output: &usize) -> String {
+            format!("run {output} done")
+        }
+    }
+
+    fn saved(out: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(out.join("runs"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_diverged_run_lets_the_others_finish_and_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let jobs = [
+            Fake(0, Outcome::Finish),
+            Fake(1, Outcome::Diverge),
+            Fake(2, Outcome::Finish),
+        ];
+        let err = run_jobs(&jobs, dir.path(), 1, || Ok(())).unwrap_err();
+        assert!(matches!(err, Error::Diverged { ref run_id, .. } if run_id == "run-1"));
+        assert_eq!(saved(dir.path()), ["run-0.json", "run-2.json"]);
+        // The finished runs are reused next time; only the diverged one runs.
+        let jobs = [
+            Fake(0, Outcome::Fault),
+            Fake(1, Outcome::Finish),
+            Fake(2, Outcome::Fault),
+        ];
+        let (outputs, reused) = run_jobs(&jobs, dir.path(), 1, || Ok(())).unwrap();
+        assert_eq!((outputs, reused), (vec![0, 1, 2], 2));
+    }
+
+    #[test]
+    fn a_fault_stops_the_sweep_and_wins_over_a_divergence() {
+        let dir = tempfile::tempdir().unwrap();
+        let jobs = [
+            Fake(0, Outcome::Diverge),
+            Fake(1, Outcome::Fault),
+            Fake(2, Outcome::Finish),
+        ];
+        let err = run_jobs(&jobs, dir.path(), 1, || Ok(())).unwrap_err();
+        assert!(
+            matches!(err, Error::Report(ref m) if m == "fault in run-1"),
+            "{err}"
+        );
+        assert!(saved(dir.path()).is_empty(), "run 2 never started");
     }
 }
