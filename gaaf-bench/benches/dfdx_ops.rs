@@ -3,7 +3,7 @@
 //! the fused op's time splits into (its input copy, the shared `sum` + tape
 //! bookkeeping, and gaaf-core's slice kernels on the same data).
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use dfdx::prelude::*;
 use gaaf_bench::{ACT_COLS, ACT_ROWS};
 use gaaf_dfdx::GaafTanh;
@@ -53,17 +53,29 @@ fn bench(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("part", "sum_backward_only"), |b| {
         b.iter(|| black_box(x.leaky_trace().sum().backward()))
     });
-    // gaaf-core's slice kernels alone on the same data.
+    // gaaf-core's slice kernels alone on the same data, as the op runs them
+    // when training: the forward turns the input copy into the slope (the
+    // copy is the untimed setup here), the backward multiplies by it.
     let xs = x.as_vec();
     let f = *gaaf.function();
     let mut ys = vec![0.0_f32; xs.len()];
-    g.bench_function(BenchmarkId::new("part", "slice_gaaf_forward"), |b| {
-        b.iter(|| gaaf_core::kernel::forward(&f, black_box(&xs), &mut ys))
+    g.bench_function(BenchmarkId::new("part", "slice_gaaf_forward_saving"), |b| {
+        b.iter_batched_ref(
+            || xs.clone(),
+            |xd| gaaf_core::kernel::forward_saving_derivative_in_place(&f, xd, &mut ys),
+            BatchSize::SmallInput,
+        )
     });
+    let mut ds = xs.clone();
+    gaaf_core::kernel::forward_saving_derivative_in_place(&f, &mut ds, &mut ys).unwrap();
     let dy = vec![1.0_f32; xs.len()];
     g.bench_function(
-        BenchmarkId::new("part", "slice_gaaf_backward_accumulate"),
-        |b| b.iter(|| gaaf_core::kernel::backward_accumulate(&f, black_box(&xs), &dy, &mut ys)),
+        BenchmarkId::new("part", "slice_backward_from_saved_accumulate"),
+        |b| {
+            b.iter(|| {
+                gaaf_core::kernel::backward_from_saved_accumulate(black_box(&ds), &dy, &mut ys)
+            })
+        },
     );
     g.finish();
 }

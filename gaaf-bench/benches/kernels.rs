@@ -3,7 +3,11 @@
 //!
 //! Throughput is in bytes moved: forward reads `x` and writes `y` (8 bytes an
 //! element, the same as the copy), backward reads `x` and `dy` and writes `dx`
-//! (12), both together 20. Single thread.
+//! (12), both together 20. Single thread. `forward+backward-saved` is the
+//! training path gaaf-dfdx takes: a forward that also saves `f'(x)`
+//! (`kernel::forward_saving_derivative`), then `dx = dy * d`
+//! (`kernel::backward_from_saved`); it is counted as the same 20 bytes, so
+//! its share compares with forward+backward's as a time.
 //!
 //! gaaf-core's kernels pick their instruction set at run time (AVX-512, AVX2 +
 //! FMA or the build's baseline). The `*-sse2` groups run the same loops built
@@ -31,10 +35,16 @@ type Forward<A> = fn(&A, &[f32], &mut [f32]) -> Result<(), Error>;
 /// A backward kernel: `dx = dy * f'(x)`.
 type Backward<A> = fn(&A, &[f32], &[f32], &mut [f32]) -> Result<(), Error>;
 
+/// A forward that saves the slope: `y = f(x)`, `d = f'(x)`.
+type ForwardSaving<A> = fn(&A, &[f32], &mut [f32], &mut [f32]) -> Result<(), Error>;
+
 /// Which build of the kernels to run.
 struct Kernels<A> {
     forward: Forward<A>,
     backward: Backward<A>,
+    /// The training path that saves `f'(x)` in the forward (gaaf-core's
+    /// dispatched build only).
+    saving: Option<ForwardSaving<A>>,
 }
 
 /// gaaf-core's kernels, which pick their instruction set at run time.
@@ -42,6 +52,7 @@ fn dispatched<A: Differentiable<f32>>() -> Kernels<A> {
     Kernels {
         forward: kernel::forward,
         backward: kernel::backward,
+        saving: Some(kernel::forward_saving_derivative),
     }
 }
 
@@ -50,6 +61,7 @@ fn sse2<A: Differentiable<f32>>() -> Kernels<A> {
     Kernels {
         forward: simd::forward_sse2,
         backward: simd::backward_sse2,
+        saving: None,
     }
 }
 
@@ -58,6 +70,7 @@ fn avx2<A: Differentiable<f32>>() -> Kernels<A> {
     Kernels {
         forward: simd::forward_dispatch,
         backward: simd::backward_dispatch,
+        saving: None,
     }
 }
 
@@ -69,7 +82,11 @@ fn bench_activation<A: Differentiable<f32>>(
     sizes: &[usize],
     sampling: SamplingMode,
 ) {
-    let Kernels { forward, backward } = kernels;
+    let Kernels {
+        forward,
+        backward,
+        saving,
+    } = kernels;
     for &n in sizes {
         let x = inputs(n, 1);
         let dy = inputs(n, 2);
@@ -98,6 +115,18 @@ fn bench_activation<A: Differentiable<f32>>(
                 backward(act, &x, &dy, &mut dx).unwrap();
             })
         });
+        if let Some(saving) = saving {
+            // Counted as the same 20 bytes as forward+backward, so that the
+            // two shares compare as times; it moves 24 (`d` is written and
+            // read instead of `x` being read twice).
+            let mut d = vec![0.0_f32; n];
+            group.bench_function(BenchmarkId::new("forward+backward-saved", n), |b| {
+                b.iter(|| {
+                    saving(act, black_box(&x), &mut y, &mut d).unwrap();
+                    kernel::backward_from_saved(&d, &dy, &mut dx).unwrap();
+                })
+            });
+        }
         group.finish();
     }
 }

@@ -8,9 +8,12 @@
 //! keeps the same amount of memory (the slope in place of the input), does
 //! the shared work of value and slope once, and leaves the backward a
 //! multiplication that runs at memory speed. For GAAF-tanh on 16M `f32`, on
-//! this project's AVX-512 machine, the pair ran at 52-54 % of a streaming
-//! copy's bandwidth against 38 % for the recomputing pair (measured with
-//! `/tmp` scratch timing, one process; gaaf-bench `kernels` has the rows).
+//! this project's AVX-512 machine, the saving pair ran at 51.9 % of a
+//! streaming copy's bandwidth against 36.7 % for the recomputing pair
+//! (gaaf-bench `kernels`, `forward+backward-saved` and `forward+backward`
+//! rows, 2026-11-27). For a function as cheap as a memory pass (ReLU, this
+//! crate's `tanh`) saving costs a little more than recomputing: it writes
+//! and reads one more buffer.
 //!
 //! Every kernel is one pass over its slices with no temporary buffer, generic
 //! over the function so that it monomorphises; for the activations and shapes

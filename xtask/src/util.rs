@@ -18,6 +18,17 @@ pub(crate) fn cargo() -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(workspace_root());
+    // Tests and benches run with their own package as the working directory,
+    // so a relative data folder (`GAAF_DATA_DIR=../shared/data`, say) is
+    // made absolute against the directory xtask was started from.
+    if let Some(dir) = std::env::var_os(gaaf_data::DATA_DIR_ENV) {
+        let dir = PathBuf::from(dir);
+        if dir.is_relative() {
+            if let Ok(cwd) = std::env::current_dir() {
+                cmd.env(gaaf_data::DATA_DIR_ENV, cwd.join(dir));
+            }
+        }
+    }
     cmd
 }
 
