@@ -13,6 +13,7 @@ use crate::sweep::{read_json, write_atomic};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use std::time::Instant;
 
 /// The progress of one run, as saved after every epoch: `C` is the run's
 /// configuration, `R` its per-epoch record.
@@ -61,6 +62,18 @@ impl<C, R> State<C, R> {
             self.best_val_acc = val_acc;
         }
         self.seconds += seconds;
+    }
+
+    /// A finished run's wall-clock seconds: training over all sessions, plus
+    /// this session's analysis (from `analysis_started`), plus, when no
+    /// epoch was trained at all, this session from `started`.
+    pub(crate) fn run_seconds(&self, started: Instant, analysis_started: Instant) -> f64 {
+        let untrained = if self.epochs_done() == 0 {
+            started.elapsed().as_secs_f64()
+        } else {
+            0.0
+        };
+        self.seconds + analysis_started.elapsed().as_secs_f64() + untrained
     }
 
     /// Whether training is over: `max_epochs` done, or no better validation

@@ -62,3 +62,11 @@ impl TrainConfig {
         format!("{}-seed{}", self.variant.name(), self.seed)
     }
 }
+
+/// Replaces `field` with `value` when one is given: how the experiments'
+/// command-line overrides apply to a configuration.
+pub(crate) fn set<T>(field: &mut T, value: Option<T>) {
+    if let Some(v) = value {
+        *field = v;
+    }
+}

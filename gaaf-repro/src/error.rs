@@ -93,6 +93,24 @@ impl Error {
         let path = path.into();
         move |source| Error::Json { path, source }
     }
+
+    /// An epoch's mean training `loss` if it is finite, else
+    /// [`Error::Diverged`] for run `run_id`.
+    pub(crate) fn finite_loss(
+        run_id: impl FnOnce() -> String,
+        epoch: usize,
+        loss: f64,
+    ) -> Result<f64> {
+        if loss.is_finite() {
+            Ok(loss)
+        } else {
+            Err(Error::Diverged {
+                run_id: run_id(),
+                epoch,
+                loss,
+            })
+        }
+    }
 }
 
 impl From<gaaf_shapes::Error> for Error {

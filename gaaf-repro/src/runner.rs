@@ -16,6 +16,7 @@
 //! overwriting or mixing results: choose another `--out` or delete the file.
 //! The same holds for an unfinished run's checkpoint.
 
+use crate::config::set;
 use crate::error::{Error, Result};
 use crate::report::{write_report, ReportMeta};
 use crate::sweep::{self, Job, Progress};
@@ -78,19 +79,9 @@ impl Overrides {
         set(&mut c.gaaf_k, self.gaaf_k);
         set(&mut c.shape_width, self.shape_width);
         set(&mut c.val_size, self.val_size);
-        if self.train_subset.is_some() {
-            c.train_subset = self.train_subset;
-        }
-        if self.test_subset.is_some() {
-            c.test_subset = self.test_subset;
-        }
+        c.train_subset = self.train_subset.or(c.train_subset);
+        c.test_subset = self.test_subset.or(c.test_subset);
         config
-    }
-}
-
-fn set<T>(field: &mut T, value: Option<T>) {
-    if let Some(v) = value {
-        *field = v;
     }
 }
 

@@ -19,6 +19,7 @@ pub use optim::MomentumSgd;
 pub use results::{ConvEpoch, ConvRunResult};
 pub use train::{train_conv, train_conv_until};
 
+use crate::config::set;
 use crate::error::{Error, Result};
 use crate::report::{write_conv_report, ReportMeta};
 use crate::sweep::{self, Job, Progress, Shard};
@@ -76,11 +77,6 @@ pub const CONV_QUICK: ConvOverrides = ConvOverrides {
 impl ConvOverrides {
     /// `config` with every value set here replaced.
     pub fn apply(&self, mut c: ConvConfig) -> ConvConfig {
-        fn set<T: Copy>(field: &mut T, value: Option<T>) {
-            if let Some(v) = value {
-                *field = v;
-            }
-        }
         set(&mut c.lr, self.lr);
         set(&mut c.momentum, self.momentum);
         set(&mut c.weight_decay, self.weight_decay);
@@ -91,12 +87,8 @@ impl ConvOverrides {
         set(&mut c.width_divisor, self.width_divisor);
         set(&mut c.augment, self.augment);
         set(&mut c.gaaf_k, self.gaaf_k);
-        if self.train_subset.is_some() {
-            c.train_subset = self.train_subset;
-        }
-        if self.test_subset.is_some() {
-            c.test_subset = self.test_subset;
-        }
+        c.train_subset = self.train_subset.or(c.train_subset);
+        c.test_subset = self.test_subset.or(c.test_subset);
         c
     }
 }

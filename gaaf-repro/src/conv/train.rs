@@ -126,14 +126,7 @@ pub fn train_conv_until(
             opt.backward_step(&loss)?;
             progress.batch_done();
         }
-        let train_loss = loss_sum / batches as f64;
-        if !train_loss.is_finite() {
-            return Err(Error::Diverged {
-                run_id: config.run_id(),
-                epoch,
-                loss: train_loss,
-            });
-        }
+        let train_loss = Error::finite_loss(|| config.run_id(), epoch, loss_sum / batches as f64)?;
         let val_acc = accuracy(&net, &data.val, device)?;
         let seconds = t0.elapsed().as_secs_f64();
         let record = ConvEpoch {
@@ -152,11 +145,6 @@ pub fn train_conv_until(
     load(&ck, state.best_epoch, &vars, None, device)?;
     let test_acc = accuracy(&net, &data.test, device)?;
     let train_acc = accuracy(&net, &data.train, device)?;
-    let fresh = if state.epochs_done() == 0 {
-        started.elapsed().as_secs_f64()
-    } else {
-        0.0
-    };
     Ok(Some(ConvRunResult {
         config: config.clone(),
         epochs: state.history.clone(),
@@ -166,7 +154,7 @@ pub fn train_conv_until(
         train_acc,
         device: device_name(device),
         machine: machine(),
-        seconds: state.seconds + analysis_started.elapsed().as_secs_f64() + fresh,
+        seconds: state.run_seconds(started, analysis_started),
     }))
 }
 

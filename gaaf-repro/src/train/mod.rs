@@ -208,14 +208,7 @@ pub fn train_until(
             net.layers.zero_grads(&mut grads);
             progress.batch_done();
         }
-        let train_loss = loss_sum / batches as f64;
-        if !train_loss.is_finite() {
-            return Err(Error::Diverged {
-                run_id: config.run_id(),
-                epoch,
-                loss: train_loss,
-            });
-        }
+        let train_loss = Error::finite_loss(|| config.run_id(), epoch, loss_sum / batches as f64)?;
         let val_acc = accuracy(&net, &data.val, &dev);
         let record = EpochRecord {
             epoch,
@@ -239,13 +232,7 @@ pub fn train_until(
         }
     }
     let mut result = analyse(&net, config, data, &dev, &state);
-    result.seconds = state.seconds
-        + analysis_started.elapsed().as_secs_f64()
-        + if state.epochs_done() == 0 {
-            started.elapsed().as_secs_f64()
-        } else {
-            0.0
-        };
+    result.seconds = state.run_seconds(started, analysis_started);
     Ok(Outcome::Finished(Box::new(result)))
 }
 
