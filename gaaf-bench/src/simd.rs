@@ -11,10 +11,12 @@
 //!   both, so that an AVX-512 machine can still measure the AVX2 build. (This
 //!   was the experiment that led to gaaf-core's dispatch.)
 //!
-//! The wrappers repeat `gaaf_core::kernel`'s loops: the activation must inline
-//! into them for the loop to be vectorised with their instruction set. The
-//! values are bit for bit those of the kernels (Rust does not contract
-//! `a * b + c` into an FMA on its own; tested below).
+//! Both builds run the same loops (`forward_loop`, `backward_loop`, which
+//! repeat `gaaf_core::kernel`'s): they are `#[inline(always)]`, so each
+//! inlines into the function with the instruction set and is vectorised with
+//! it (a call to `gaaf_core::kernel` would run gaaf-core's own dispatch
+//! instead). The values are bit for bit those of the kernels (Rust does not
+//! contract `a * b + c` into an FMA on its own; tested below).
 
 use gaaf_core::{kernel, Differentiable, Error};
 
@@ -25,6 +27,27 @@ use gaaf_core::{kernel, Differentiable, Error};
 ///
 /// As [`kernel::forward`]: [`Error::LengthMismatch`] when the lengths differ.
 pub fn forward_sse2<A: Differentiable<f32>>(f: &A, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
+    forward_loop(f, x, y)
+}
+
+/// [`kernel::backward`] as it was before runtime dispatch: the loop built for
+/// the compilation target only.
+///
+/// # Errors
+///
+/// As [`kernel::backward`]: [`Error::LengthMismatch`] when the lengths differ.
+pub fn backward_sse2<A: Differentiable<f32>>(
+    f: &A,
+    x: &[f32],
+    dy: &[f32],
+    dx: &mut [f32],
+) -> Result<(), Error> {
+    backward_loop(f, x, dy, dx)
+}
+
+/// `y = f(x)`, gaaf-core's forward loop, inlined into each build.
+#[inline(always)]
+fn forward_loop<A: Differentiable<f32>>(f: &A, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
     if x.len() != y.len() {
         // gaaf-core's kernel reports the mismatch.
         return kernel::forward(f, x, y);
@@ -35,13 +58,9 @@ pub fn forward_sse2<A: Differentiable<f32>>(f: &A, x: &[f32], y: &mut [f32]) -> 
     Ok(())
 }
 
-/// [`kernel::backward`] as it was before runtime dispatch: the loop built for
-/// the compilation target only.
-///
-/// # Errors
-///
-/// As [`kernel::backward`]: [`Error::LengthMismatch`] when the lengths differ.
-pub fn backward_sse2<A: Differentiable<f32>>(
+/// `dx = dy * f'(x)`, gaaf-core's backward loop, inlined into each build.
+#[inline(always)]
+fn backward_loop<A: Differentiable<f32>>(
     f: &A,
     x: &[f32],
     dy: &[f32],
@@ -108,7 +127,7 @@ pub fn backward_dispatch<A: Differentiable<f32>>(
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use gaaf_core::{kernel, Differentiable, Error};
+    use gaaf_core::{Differentiable, Error};
 
     /// # Safety
     ///
@@ -119,16 +138,7 @@ mod avx2 {
         x: &[f32],
         y: &mut [f32],
     ) -> Result<(), Error> {
-        if x.len() != y.len() {
-            // gaaf-core's kernel reports the mismatch.
-            return kernel::forward(f, x, y);
-        }
-        // gaaf-core's loop, repeated here: a call to `kernel::forward` would
-        // run gaaf-core's own dispatch instead of this build.
-        for (y, &x) in y.iter_mut().zip(x) {
-            *y = f.value(x);
-        }
-        Ok(())
+        super::forward_loop(f, x, y)
     }
 
     /// # Safety
@@ -141,13 +151,7 @@ mod avx2 {
         dy: &[f32],
         dx: &mut [f32],
     ) -> Result<(), Error> {
-        if x.len() != dy.len() || x.len() != dx.len() {
-            return kernel::backward(f, x, dy, dx);
-        }
-        for ((dx, &dy), &x) in dx.iter_mut().zip(dy).zip(x) {
-            *dx = dy * f.derivative(x);
-        }
-        Ok(())
+        super::backward_loop(f, x, dy, dx)
     }
 }
 
