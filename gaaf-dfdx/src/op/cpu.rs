@@ -35,7 +35,7 @@ use std::ops::DerefMut;
 impl<E, F> GaafDevice<E, F> for Cpu
 where
     E: Dtype + Float,
-    F: Differentiable<E> + Clone + 'static,
+    F: Differentiable<E>,
     Cpu: Device<E>,
     // dfdx's CPU buffer (`CachableVec`) is not nameable, only its `Vec`.
     <Cpu as Storage<E>>::Vec: DerefMut<Target = Vec<E>>,
