@@ -158,13 +158,15 @@ impl<F: Real> Differentiable<F> for GaussianBump<F> {
     #[inline(always)]
     fn value_and_derivative(&self, x: F) -> (F, F) {
         let d = x - self.center;
-        let s = self.height * (d * d * self.neg_inv_width).fast_exp();
+        // `-d / w` once, for the exponent and for the slope `-2 d / w * s`.
+        let dw = d * self.neg_inv_width;
+        let s = self.height * (dw * d).fast_exp();
         // Far out `s` underflows to 0 while `d` may be infinite: the slope is 0,
         // not `inf * 0`.
         let ds = if s == F::zero() {
             F::zero()
         } else {
-            (d + d) * self.neg_inv_width * s
+            (dw + dw) * s
         };
         (s, ds)
     }
