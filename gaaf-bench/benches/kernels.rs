@@ -1,5 +1,6 @@
 //! Activation kernels on 1M and 16M f32 elements, forward, backward and both,
-//! against a same-process streaming copy (read + write) as the ceiling.
+//! against a same-process streaming copy (read + write) as the ceiling, timed
+//! in `kernel/copy` and again at the start of every kernel's group.
 //!
 //! Throughput is in bytes moved: forward reads `x` and writes `y` (8 bytes an
 //! element, the same as the copy), backward reads `x` and `dy` and writes `dx`
@@ -13,7 +14,9 @@
 //! FMA or the build's baseline). The `*-sse2` groups run the same loops built
 //! for the compilation target only, as the kernels were before they dispatched
 //! (SSE2 on a default x86-64 build), and the `*-avx2` groups pin AVX2 + FMA
-//! (`gaaf_bench::simd`), so one run compares all three. The exact dropout-matched activation integrates over 64 quadrature
+//! (`gaaf_bench::simd`), so one run compares all three. gaaf-core's `f32`
+//! `exp` and `tanh` use fused multiply-adds (`mul_add`), which the SSE2 build
+//! can only call in the C library, one element at a time. The exact dropout-matched activation integrates over 64 quadrature
 //! nodes per element (about 1.4 s for 1M elements), so it runs on 64K elements
 //! only, with flat sampling (the same iteration count in every sample), to keep
 //! its time to seconds; its tabulated form, the one training uses, runs at
@@ -22,6 +25,7 @@
 use criterion::{
     criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
+use gaaf_bench::copy::copy_non_temporal;
 use gaaf_bench::{
     dropout_matched_tabulated_tanh, dropout_matched_tanh, inputs, simd, DROPOUT_MATCHED_SIZE,
     KERNEL_SIZES,
@@ -101,6 +105,13 @@ fn bench_activation<A: Differentiable<f32>>(
             sampling
         });
         group.throughput(Throughput::Bytes(8 * n as u64));
+        // The ceiling again, just before this group's kernels: memory
+        // bandwidth on a shared VM drifts (a 16M copy took 4.6 to 6.8 ms here
+        // within minutes), so `cargo xtask bench` takes each share against
+        // the copy of the same group.
+        group.bench_function(BenchmarkId::new("copy", n), |b| {
+            b.iter(|| y.copy_from_slice(black_box(&x)))
+        });
         group.bench_function(BenchmarkId::new("forward", n), |b| {
             b.iter(|| forward(act, black_box(&x), &mut y).unwrap())
         });
@@ -139,6 +150,11 @@ fn copy(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(8 * n as u64));
         group.bench_function(BenchmarkId::new("copy", n), |b| {
             b.iter(|| y.copy_from_slice(black_box(&x)))
+        });
+        // Not the ceiling the shares use (the is the plain copy), but
+        // what a streaming copy reaches without reading the destination.
+        group.bench_function(BenchmarkId::new("copy-non-temporal", n), |b| {
+            b.iter(|| copy_non_temporal(black_box(&x), &mut y))
         });
         group.finish();
     }

@@ -2,6 +2,7 @@
 //! `benches/` (criterion, one file per subject); this library holds what they
 //! share: the activations under test and deterministic inputs.
 
+pub mod copy;
 pub mod simd;
 
 use gaaf_shapes::{DropoutMatched, Gaaf, GradAccel, Tabulated, Tanh};

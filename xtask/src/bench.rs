@@ -333,16 +333,26 @@ fn baseline_of(id: &str) -> Option<String> {
 
 fn derive(rows: &mut [Row]) {
     let time_of = |rows: &[Row], id: &str| rows.iter().find(|r| r.id == id).map(|r| r.median_ns);
-    let copy_rate = |rows: &[Row], value: &Option<String>| {
-        rows.iter()
-            .find(|r| r.group == "kernel/copy" && &r.value == value)
-            .and_then(Row::bytes_per_s)
+    // Each kernel group times the copy again just before its kernels (memory
+    // bandwidth on a shared VM drifts within minutes); a share is taken
+    // against that copy, or against `kernel/copy` where a group has none.
+    let copy_rate = |rows: &[Row], group: &str, value: &Option<String>| {
+        let copy_in = |g: &str| {
+            rows.iter()
+                .find(|r| r.group == g && r.function == "copy" && &r.value == value)
+                .and_then(Row::bytes_per_s)
+        };
+        copy_in(group).or_else(|| copy_in("kernel/copy"))
     };
     for i in 0..rows.len() {
         let base = baseline_of(&rows[i].id)
+            .filter(|_| rows[i].function != "copy")
             .and_then(|b| time_of(rows, &b).map(|t| (b, rows[i].median_ns / t)));
-        let share = if rows[i].group.starts_with("kernel/") && rows[i].group != "kernel/copy" {
-            match (rows[i].bytes_per_s(), copy_rate(rows, &rows[i].value)) {
+        let share = if rows[i].group.starts_with("kernel/") && rows[i].function != "copy" {
+            match (
+                rows[i].bytes_per_s(),
+                copy_rate(rows, &rows[i].group, &rows[i].value),
+            ) {
                 (Some(r), Some(c)) => Some(r / c),
                 _ => None,
             }
@@ -675,6 +685,38 @@ mod tests {
             "tanh"
         );
         assert_eq!(short_baseline("a/adam/gaaf_tanh", "a/adam/tanh"), "tanh");
+    }
+
+    fn row(group: &str, function: &str, median_ns: f64) -> Row {
+        Row {
+            id: format!("{group}/{function}/16"),
+            group: group.into(),
+            function: function.into(),
+            value: Some("16".into()),
+            median_ns,
+            mean_ns: median_ns,
+            throughput: Throughput::Bytes(160.0),
+            baseline: None,
+            copy_share: None,
+            torch_ns: None,
+        }
+    }
+
+    #[test]
+    fn shares_use_the_copy_of_the_same_group() {
+        let mut rows = vec![
+            row("kernel/copy", "copy", 10.0),
+            row("kernel/tanh", "copy", 20.0),
+            row("kernel/tanh", "forward", 40.0),
+            row("kernel/relu", "forward", 40.0),
+        ];
+        derive(&mut rows);
+        // Same bytes: the share is the copy's time over the kernel's.
+        assert_eq!(rows[2].copy_share, Some(0.5), "against its group's copy");
+        assert_eq!(rows[3].copy_share, Some(0.25), "against kernel/copy");
+        assert_eq!(rows[0].copy_share, None);
+        assert_eq!(rows[1].copy_share, None, "a copy is not a kernel");
+        assert!(rows[1].baseline.is_none());
     }
 
     #[test]
