@@ -8,12 +8,12 @@
 //! keeps the same amount of memory (the slope in place of the input), does
 //! the shared work of value and slope once, and leaves the backward a
 //! multiplication that runs at memory speed. For GAAF-tanh on 16M `f32`, on
-//! this project's AVX-512 machine, the saving pair ran at 51.9 % of a
-//! streaming copy's bandwidth against 36.7 % for the recomputing pair
+//! this project's AVX-512 machine, the saving pair ran at 69.7 % of a
+//! streaming copy's bandwidth against 58.2 % for the recomputing pair
 //! (gaaf-bench `kernels`, `forward+backward-saved` and `forward+backward`
-//! rows, 2026-11-27). For a function as cheap as a memory pass (ReLU, this
-//! crate's `tanh`) saving costs a little more than recomputing: it writes
-//! and reads one more buffer.
+//! rows, 2026-11-27, 14:52 UTC). For a function as cheap as a memory pass
+//! (ReLU, this crate's `tanh`) saving costs a little more than recomputing:
+//! it writes and reads one more buffer.
 //!
 //! Every kernel is one pass over its slices with no temporary buffer, generic
 //! over the function so that it monomorphises; for the activations and shapes
@@ -38,8 +38,9 @@
 //! `-C target-cpu=native` on an AVX-512 machine) calls it without a check.
 //! Without `std`, and on other architectures, there is one build, for the
 //! compilation target. Every build computes the same scalar expressions in
-//! the same order (Rust does not fuse `a * b + c` into an FMA unless asked to),
-//! so the results do not depend on which one runs.
+//! the same order (Rust does not fuse `a * b + c` into an FMA unless asked to,
+//! and where [`crate::Real`] asks, `mul_add` rounds once in every build), so
+//! the results do not depend on which one runs.
 //!
 //! Slices of different lengths are a [`Error::LengthMismatch`], checked before
 //! any element is written.
