@@ -382,14 +382,14 @@ fn targets(rows: &[Row]) -> Vec<Target> {
     // The recomputing backward (from the saved input) and the training path
     // that saves the slope in the forward; the pinned AVX2 build for
     // comparison.
+    let non_temporal =
+        find(&format!("kernel/copy/copy-non-temporal/{TARGET_SIZE}")).and_then(Row::bytes_per_s);
     for (kernel, pass) in [
         ("gaaf-tanh", "forward+backward"),
         ("gaaf-tanh", "forward+backward-saved"),
         ("gaaf-tanh-avx2", "forward+backward"),
     ] {
         let id = format!("kernel/{kernel}/{pass}/{TARGET_SIZE}");
-        let non_temporal = find(&format!("kernel/copy/copy-non-temporal/{TARGET_SIZE}"))
-            .and_then(Row::bytes_per_s);
         if let Some(row) = find(&id) {
             if let Some(share) = row.copy_share {
                 out.push(Target {
@@ -701,12 +701,12 @@ mod tests {
         assert_eq!(short_baseline("a/adam/gaaf_tanh", "a/adam/tanh"), "tanh");
     }
 
-    fn row(group: &str, function: &str, median_ns: f64) -> Row {
+    fn row(group: &str, function: &str, size: &str, median_ns: f64) -> Row {
         Row {
-            id: format!("{group}/{function}/16"),
+            id: format!("{group}/{function}/{size}"),
             group: group.into(),
             function: function.into(),
-            value: Some("16".into()),
+            value: Some(size.into()),
             median_ns,
             mean_ns: median_ns,
             throughput: Throughput::Bytes(160.0),
@@ -719,10 +719,10 @@ mod tests {
     #[test]
     fn shares_use_the_copy_of_the_same_group() {
         let mut rows = vec![
-            row("kernel/copy", "copy", 10.0),
-            row("kernel/tanh", "copy", 20.0),
-            row("kernel/tanh", "forward", 40.0),
-            row("kernel/relu", "forward", 40.0),
+            row("kernel/copy", "copy", "16", 10.0),
+            row("kernel/tanh", "copy", "16", 20.0),
+            row("kernel/tanh", "forward", "16", 40.0),
+            row("kernel/relu", "forward", "16", 40.0),
         ];
         derive(&mut rows);
         // Same bytes: the share is the copy's time over the kernel's.
@@ -735,17 +735,12 @@ mod tests {
 
     #[test]
     fn kernel_targets_also_say_the_non_temporal_share() {
-        let at_target_size = |group: &str, function: &str, median_ns: f64| {
-            let mut r = row(group, function, median_ns);
-            r.value = Some(TARGET_SIZE.to_string());
-            r.id = format!("{group}/{function}/{TARGET_SIZE}");
-            r
-        };
+        let n = TARGET_SIZE;
         let mut rows = vec![
-            at_target_size("kernel/copy", "copy", 30.0),
-            at_target_size("kernel/copy", "copy-non-temporal", 20.0),
-            at_target_size("kernel/gaaf-tanh", "copy", 30.0),
-            at_target_size("kernel/gaaf-tanh", "forward+backward-saved", 40.0),
+            row("kernel/copy", "copy", n, 30.0),
+            row("kernel/copy", "copy-non-temporal", n, 20.0),
+            row("kernel/gaaf-tanh", "copy", n, 30.0),
+            row("kernel/gaaf-tanh", "forward+backward-saved", n, 40.0),
         ];
         derive(&mut rows);
         let t = targets(&rows);
