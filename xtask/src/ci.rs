@@ -141,24 +141,9 @@ fn quick_repro() -> Result<()> {
     args.push(data.into());
     args.push("--out".into());
     args.push(out.clone().into());
-    // The binary `cargo test --workspace` has just built (gaaf-repro's
-    // integration tests run it): same profile, same features, so this builds
-    // nothing. Optimised, with debug assertions on: stricter than release,
-    // and the quick run's results are the same.
-    exec(
-        ci_cargo()
-            .args([
-                "run",
-                "--profile",
-                "test",
-                "-p",
-                "gaaf-repro",
-                "--bin",
-                "gaaf-repro",
-                "--",
-            ])
-            .args(&args),
-    )?;
+    // Optimised, with debug assertions on: stricter than release, and the
+    // quick run's results are the same.
+    exec(Command::new(test_built_repro()?).args(&args))?;
     for file in [
         "table1.md",
         "table2.md",
@@ -175,6 +160,40 @@ fn quick_repro() -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The `gaaf-repro` binary of the test step's build. `cargo test --workspace
+/// --no-run` repeats that build, which is up to date, and names the
+/// executables it holds. (Not `cargo run --profile test -p gaaf-repro`: with
+/// one package selected cargo resolves features without the other members'
+/// dev-dependencies, and that rebuilt getrandom, gemm, candle and tokenizers.)
+fn test_built_repro() -> Result<std::path::PathBuf> {
+    let mut cmd = ci_cargo();
+    cmd.args(["test", "--workspace", "--no-run", "--message-format=json"]);
+    eprintln!("$ cargo test --workspace --no-run --message-format=json (the gaaf-repro binary)");
+    let out = cmd
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("could not start cargo")?;
+    anyhow::ensure!(
+        out.status.success(),
+        "`cargo test --workspace --no-run` failed ({})",
+        out.status
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|m| {
+            m["reason"] == "compiler-artifact"
+                && m["target"]["name"] == "gaaf-repro"
+                && m["target"]["kind"]
+                    .as_array()
+                    .is_some_and(|k| k.iter().any(|k| k == "bin"))
+                && m["profile"]["test"] == false
+        })
+        .and_then(|m| m["executable"].as_str().map(std::path::PathBuf::from))
+        .context("the test build has no gaaf-repro binary")
 }
 
 /// Builds the `no_std` crates for a bare-metal target. Installing the target

@@ -121,26 +121,27 @@ mod tests {
 
     #[test]
     fn baselines_pair_gaaf_with_its_activation() {
-        assert_eq!(
-            baseline_of("conv_step_vgg_like/train_step/bn-gaaf").as_deref(),
-            Some("conv_step_vgg_like/train_step/bn")
-        );
-        assert_eq!(
-            baseline_of("conv_step_svhn/train_step/gaaf").as_deref(),
-            Some("conv_step_svhn/train_step/base")
-        );
-        assert_eq!(
-            baseline_of("kernel/gaaf-tanh/forward+backward/16777216").as_deref(),
-            Some("kernel/tanh/forward+backward/16777216")
-        );
-        assert_eq!(
-            baseline_of("kernel/gaaf-tanh-avx2/forward/1048576").as_deref(),
-            Some("kernel/gaaf-tanh/forward/1048576")
-        );
-        assert_eq!(
-            baseline_of("mlp_step_b128/adam/tanh_dropout").as_deref(),
-            Some("mlp_step_b128/adam/tanh")
-        );
+        for (id, baseline) in [
+            (
+                "conv_step_vgg_like/train_step/bn-gaaf",
+                "conv_step_vgg_like/train_step/bn",
+            ),
+            (
+                "conv_step_svhn/train_step/gaaf",
+                "conv_step_svhn/train_step/base",
+            ),
+            (
+                "kernel/gaaf-tanh/forward+backward/16777216",
+                "kernel/tanh/forward+backward/16777216",
+            ),
+            (
+                "kernel/gaaf-tanh-avx2/forward/1048576",
+                "kernel/gaaf-tanh/forward/1048576",
+            ),
+            ("mlp_step_b128/adam/tanh_dropout", "mlp_step_b128/adam/tanh"),
+        ] {
+            assert_eq!(baseline_of(id).as_deref(), Some(baseline), "{id}");
+        }
         assert_eq!(baseline_of("mlp_step_b128/adam/tanh"), None);
     }
 
