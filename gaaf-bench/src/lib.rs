@@ -3,7 +3,6 @@
 //! share: the activations under test and deterministic inputs.
 
 pub mod copy;
-pub mod simd;
 
 use gaaf_shapes::{DropoutMatched, Gaaf, GradAccel, Tabulated, Tanh};
 

@@ -7,11 +7,11 @@
 //! [`backward_from_saved`] or [`backward_from_saved_accumulate`]). The second
 //! keeps the same amount of memory (the slope in place of the input), does
 //! the shared work of value and slope once, and leaves the backward a
-//! multiplication that runs at memory speed. For GAAF-tanh on 16M `f32`, on
-//! this project's AVX-512 machine, the saving pair ran at 69.7 % of a
-//! streaming copy's bandwidth against 58.2 % for the recomputing pair
-//! (gaaf-bench `kernels`, `forward+backward-saved` and `forward+backward`
-//! rows, 2026-11-27, 14:52 UTC). For a function as cheap as a memory pass
+//! multiplication that runs at memory speed. For GAAF-tanh on 16M `f32` on an
+//! AVX-512 server, the saving pair ran at about 70 % of a streaming copy's
+//! bandwidth against about 58 % for the recomputing pair (the workspace's
+//! gaaf-bench `kernels`, `forward+backward-saved` and `forward+backward`
+//! rows). For a function as cheap as a memory pass
 //! (ReLU, this crate's `tanh`) saving costs a little more than recomputing:
 //! it writes and reads one more buffer.
 //!

@@ -24,6 +24,8 @@
 //! - [`floor_fract`]: the fractional part `t - floor(t)`, written to vectorise.
 //! - [`Real`]: `f32` and `f64` with `exp` and `tanh` that vectorise (`f32`).
 //! - [`Error`]: the crate's error type.
+//! - [`dispatch::machine`] (with `std`): the CPU, its vector extensions and
+//!   the kernel build this crate runs there, as benchmarks and reports state them.
 //!
 //! # Example
 //!
@@ -70,8 +72,8 @@
 //!   one instruction in those builds, a C library call each in a baseline
 //!   build on a CPU without FMA (x86-64 CPUs before AVX2), where the kernels
 //!   run 11x (GAAF-tanh) to 19x (tanh) slower than they did without them
-//!   (measured on this project's machine with the SSE2 build), with the same
-//!   results.
+//!   (the SSE2 build, measured with the workspace's gaaf-bench), with the
+//!   same results.
 //!
 //! Without `std` (`default-features = false`) the crate is `#![no_std]`, needs
 //! no allocator, and the kernels have one build, for the compilation target.
@@ -89,7 +91,7 @@ extern crate std;
 
 mod accel;
 mod differentiable;
-mod dispatch;
+pub mod dispatch;
 mod error;
 mod fract;
 mod fused;

@@ -39,7 +39,7 @@ pub trait Real: Float {
     /// `tanh(x)`.
     ///
     /// `f32`: a rational function `x P(x^2) / Q(x^2)` of degrees 13 and 6,
-    /// fitted for minimax relative error by `gaaf-core/tools/fit_tanh.py` and
+    /// fitted for minimax relative error by this crate's `tools/fit_tanh.py` and
     /// evaluated with fused multiply-adds: one division and no exponential,
     /// so it costs about half of `1 - 2 / (e^{2|x|} + 1)`. Within 3 ulp of the
     /// correctly rounded result (tested against `f64`; the worst over every

@@ -20,17 +20,10 @@ use ndarray::Array4;
 use std::path::Path;
 
 /// CIFAR-10's files in `cifar-10-batches-bin/`.
-pub const CIFAR10_FILES: [&str; 6] = [
-    "data_batch_1.bin",
-    "data_batch_2.bin",
-    "data_batch_3.bin",
-    "data_batch_4.bin",
-    "data_batch_5.bin",
-    "test_batch.bin",
-];
+pub const CIFAR10_FILES: [&str; 6] = crate::dir::CIFAR10_FILES;
 
 /// CIFAR-100's files in `cifar-100-binary/`.
-pub const CIFAR100_FILES: [&str; 2] = ["train.bin", "test.bin"];
+pub const CIFAR100_FILES: [&str; 2] = crate::dir::CIFAR100_FILES;
 
 /// Image side length.
 pub const SIDE: usize = 32;

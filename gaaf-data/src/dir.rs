@@ -8,6 +8,31 @@ use std::str::FromStr;
 /// The environment variable naming the data folder when none is given.
 pub const DATA_DIR_ENV: &str = "GAAF_DATA_DIR";
 
+// The published file names of each dataset. They live here, beside the
+// folders, so that this module depends on no loader: the loaders import from
+// `dir`, never the other way round (each loader re-exports its own list).
+
+/// MNIST's four files (each may also be present as `<name>.gz`).
+pub(crate) const MNIST_FILES: [&str; 4] = [
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+];
+/// CIFAR-10's files in `cifar-10-batches-bin/`.
+pub(crate) const CIFAR10_FILES: [&str; 6] = [
+    "data_batch_1.bin",
+    "data_batch_2.bin",
+    "data_batch_3.bin",
+    "data_batch_4.bin",
+    "data_batch_5.bin",
+    "test_batch.bin",
+];
+/// CIFAR-100's files in `cifar-100-binary/`.
+pub(crate) const CIFAR100_FILES: [&str; 2] = ["train.bin", "test.bin"];
+/// SVHN's required files in `svhn/`.
+pub(crate) const SVHN_FILES: [&str; 2] = ["train_32x32.mat", "test_32x32.mat"];
+
 /// The data folder: each dataset has its own sub-folder in it
 /// (`mnist/`, `cifar-10-batches-bin/`, `cifar-100-binary/`, `svhn/`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,10 +117,10 @@ impl DatasetKind {
     /// split), as published.
     pub fn files(self) -> &'static [&'static str] {
         match self {
-            Self::Mnist => &crate::mnist::FILES,
-            Self::Cifar10 => &crate::cifar::CIFAR10_FILES,
-            Self::Cifar100 => &crate::cifar::CIFAR100_FILES,
-            Self::Svhn => &crate::svhn::FILES,
+            Self::Mnist => &MNIST_FILES,
+            Self::Cifar10 => &CIFAR10_FILES,
+            Self::Cifar100 => &CIFAR100_FILES,
+            Self::Svhn => &SVHN_FILES,
         }
     }
 

@@ -7,9 +7,8 @@
 //! is renamed into place once complete.
 //!
 //! Checksums and where they come from:
-//! - MNIST: SHA-256 of each decompressed file, from the project's
-//!   `shared/data/README.md` ([`crate::mnist::SHA256`]); the gzip files
-//!   themselves differ between mirrors. The files come from the mirror that
+//! - MNIST: SHA-256 of each decompressed file ([`crate::mnist::SHA256`]);
+//!   the gzip files themselves differ between mirrors. The files come from the mirror that
 //!   torchvision uses, the original site being unreliable.
 //! - CIFAR-10 and CIFAR-100: MD5 of the binary tarballs, as published on the
 //!   CIFAR page (the only checksums the authors publish).

@@ -18,6 +18,8 @@
 //!   [`svhn::load`], or [`load`] by [`DatasetKind`].
 //! - [`synthetic`]: small datasets in the published formats, for tests, demos
 //!   and CI where the real data is absent ([`synthetic::write`]).
+//! - [`write_atomic`]: writes a file so that a reader never sees half of it,
+//!   for results, checkpoints and reports.
 //!
 //! # Example
 //! ```
@@ -38,6 +40,7 @@
 //!   published locations with resume, checksum verification, atomic writes and
 //!   a progress bar. Without it the crate has no network code.
 
+mod atomic;
 mod batch;
 pub mod cifar;
 mod dataset;
@@ -53,6 +56,7 @@ mod normalize;
 pub mod svhn;
 pub mod synthetic;
 
+pub use atomic::write_atomic;
 pub use batch::{shuffled_indices, Batch, Batches};
 pub use cifar::Cifar100Labels;
 pub use dataset::{Dataset, Splits};

@@ -1,8 +1,8 @@
 //! MNIST from its four published IDX files, raw or `.gz`, in `<data>/mnist/`.
 //!
 //! The files are parsed by [`crate::idx`] (see there why the `mnist` crate is
-//! not used). The published SHA-256 of each decompressed file is in
-//! [`SHA256`], taken from the project's `shared/data/README.md`.
+//! not used). The SHA-256 of each decompressed file, the same whichever mirror
+//! served the gzip, is in [`SHA256`].
 
 use crate::dataset::{Dataset, Splits};
 use crate::dir::{find_file, DataDir, DatasetKind};
@@ -12,14 +12,10 @@ use ndarray::Array4;
 use std::path::Path;
 
 /// The four files, as published (each may also be present as `<name>.gz`).
-pub const FILES: [&str; 4] = [
-    "train-images-idx3-ubyte",
-    "train-labels-idx1-ubyte",
-    "t10k-images-idx3-ubyte",
-    "t10k-labels-idx1-ubyte",
-];
+pub const FILES: [&str; 4] = crate::dir::MNIST_FILES;
 
-/// SHA-256 of each decompressed file (from `shared/data/README.md`).
+/// SHA-256 of each decompressed file (the gzip files differ between mirrors;
+/// their content does not).
 pub const SHA256: [(&str, &str); 4] = [
     (
         "train-images-idx3-ubyte",

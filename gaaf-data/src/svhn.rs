@@ -17,7 +17,7 @@ use ndarray::Array4;
 use std::path::Path;
 
 /// The required files.
-pub const FILES: [&str; 2] = ["train_32x32.mat", "test_32x32.mat"];
+pub const FILES: [&str; 2] = crate::dir::SVHN_FILES;
 /// The optional extra training file.
 pub const EXTRA_FILE: &str = "extra_32x32.mat";
 

@@ -1,5 +1,12 @@
 //! `cargo xtask ci`: the checks every change must pass, in the order that fails
 //! fastest.
+//!
+//! The steps share builds where they can, because on a small machine the
+//! builds are most of CI's time: `cargo test` builds the workspace once (test
+//! profile, optimised), and the quick reproduction runs the `gaaf-repro`
+//! binary from that same build instead of a third, release build; packaging
+//! verifies by building only the crates whose dependencies are small (see
+//! [`package`]).
 
 use crate::util::{cargo, exec};
 use anyhow::{Context, Result};
@@ -12,7 +19,63 @@ const NO_STD_TARGET: &str = "thumbv7em-none-eabihf";
 const NO_STD_CRATES: &[&str] = &["gaaf-core", "gaaf-shapes"];
 
 /// Crates published to crates.io; `cargo package` must succeed for them.
-const PUBLISHED_CRATES: &[&str] = &["gaaf-core", "gaaf-shapes"];
+const PUBLISHED_CRATES: &[&str] = &[
+    "gaaf-core",
+    "gaaf-shapes",
+    "gaaf-data",
+    "gaaf-dfdx",
+    "gaaf-candle",
+];
+
+/// The published crates whose packages are verified by building them: those
+/// whose dependencies build in seconds. gaaf-dfdx and gaaf-candle are
+/// packaged without that build (it would compile dfdx and candle a fourth
+/// time, several minutes on two cores): the test step has just compiled the
+/// same sources, and packaging still checks their manifests and resolves
+/// their dependencies against the freshly packaged gaaf crates.
+const VERIFIED_CRATES: &[&str] = &["gaaf-core", "gaaf-shapes", "gaaf-data"];
+
+/// The `--help` text that lists the steps, in order.
+pub(crate) fn help() -> String {
+    let steps = [
+        ("fmt", "cargo fmt --all --check".to_owned()),
+        (
+            "clippy",
+            "cargo clippy --workspace --all-targets -- -D warnings".to_owned(),
+        ),
+        (
+            "test",
+            "cargo test --workspace (unit, integration and doc tests)".to_owned(),
+        ),
+        (
+            "repro",
+            format!(
+                "gaaf-repro mnist --quick, from the test build (skipped without ${}/mnist)",
+                gaaf_data::DATA_DIR_ENV
+            ),
+        ),
+        (
+            "no-std",
+            format!(
+                "cargo build --no-default-features --target {NO_STD_TARGET} for {}",
+                NO_STD_CRATES.join(", ")
+            ),
+        ),
+        (
+            "package",
+            format!(
+                "cargo package for {} (verified by a build: {}; skipped with --no-package)",
+                PUBLISHED_CRATES.join(", "),
+                VERIFIED_CRATES.join(", ")
+            ),
+        ),
+    ];
+    let mut s = String::from("Steps, in order:\n");
+    for (i, (name, what)) in steps.iter().enumerate() {
+        s.push_str(&format!("  {}. {name}: {what}\n", i + 1));
+    }
+    s
+}
 
 /// Options of `cargo xtask ci`.
 #[derive(clap::Args)]
@@ -24,7 +87,7 @@ pub(crate) struct CiArgs {
 
 pub(crate) fn run(args: &CiArgs) -> Result<()> {
     exec(cargo().args(["fmt", "--all", "--", "--check"]))?;
-    exec(cargo().args([
+    exec(ci_cargo().args([
         "clippy",
         "--workspace",
         "--all-targets",
@@ -32,13 +95,24 @@ pub(crate) fn run(args: &CiArgs) -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    exec(cargo().args(["test", "--workspace"]))?;
+    exec(ci_cargo().args(["test", "--workspace"]))?;
     quick_repro()?;
     no_std_build()?;
     if !args.no_package {
         package()?;
     }
     Ok(())
+}
+
+/// A cargo command for CI's builds: without incremental compilation, which
+/// only pays off on the next build of the same crates (CI starts clean; the
+/// variable is left alone where the caller set it).
+fn ci_cargo() -> Command {
+    let mut cmd = cargo();
+    if std::env::var_os("CARGO_INCREMENTAL").is_none() {
+        cmd.env("CARGO_INCREMENTAL", "0");
+    }
+    cmd
 }
 
 /// The MNIST reproduction end to end in `--quick` mode (every table and
@@ -67,7 +141,9 @@ fn quick_repro() -> Result<()> {
     args.push(data.into());
     args.push("--out".into());
     args.push(out.clone().into());
-    crate::repro::run_binary(&args)?;
+    // Optimised, with debug assertions on: stricter than release, and the
+    // quick run's results are the same.
+    exec(Command::new(test_built_repro()?).args(&args))?;
     for file in [
         "table1.md",
         "table2.md",
@@ -84,6 +160,40 @@ fn quick_repro() -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The `gaaf-repro` binary of the test step's build. `cargo test --workspace
+/// --no-run` repeats that build, which is up to date, and names the
+/// executables it holds. (Not `cargo run --profile test -p gaaf-repro`: with
+/// one package selected cargo resolves features without the other members'
+/// dev-dependencies, and that rebuilt getrandom, gemm, candle and tokenizers.)
+fn test_built_repro() -> Result<std::path::PathBuf> {
+    let mut cmd = ci_cargo();
+    cmd.args(["test", "--workspace", "--no-run", "--message-format=json"]);
+    eprintln!("$ cargo test --workspace --no-run --message-format=json (the gaaf-repro binary)");
+    let out = cmd
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("could not start cargo")?;
+    anyhow::ensure!(
+        out.status.success(),
+        "`cargo test --workspace --no-run` failed ({})",
+        out.status
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|m| {
+            m["reason"] == "compiler-artifact"
+                && m["target"]["name"] == "gaaf-repro"
+                && m["target"]["kind"]
+                    .as_array()
+                    .is_some_and(|k| k.iter().any(|k| k == "bin"))
+                && m["profile"]["test"] == false
+        })
+        .and_then(|m| m["executable"].as_str().map(std::path::PathBuf::from))
+        .context("the test build has no gaaf-repro binary")
 }
 
 /// Builds the `no_std` crates for a bare-metal target. Installing the target
@@ -109,15 +219,26 @@ fn no_std_build() -> Result<()> {
 
 /// Packages the publishable crates together, so that each one's path
 /// dependencies on the others resolve to the freshly packaged versions.
+///
+/// Two runs: the crates in [`VERIFIED_CRATES`] with cargo's verification
+/// build, then all of them without it (each run needs the crates the others
+/// depend on in its own local registry, so the small ones are packaged twice,
+/// in well under a second).
 fn package() -> Result<()> {
     forget_packaged_sources()?;
-    let mut cmd = cargo();
-    cmd.args(["package", "--allow-dirty", "--target-dir"]);
-    cmd.arg(packaging_target_dir());
-    for krate in PUBLISHED_CRATES {
-        cmd.args(["-p", krate]);
+    for (crates, verify) in [(VERIFIED_CRATES, true), (PUBLISHED_CRATES, false)] {
+        let mut cmd = ci_cargo();
+        cmd.args(["package", "--allow-dirty", "--target-dir"]);
+        cmd.arg(packaging_target_dir());
+        if !verify {
+            cmd.arg("--no-verify");
+        }
+        for krate in crates {
+            cmd.args(["-p", krate]);
+        }
+        exec(&mut cmd)?;
     }
-    exec(&mut cmd)
+    Ok(())
 }
 
 /// Removes what cargo kept from an earlier `cargo package`: the sources it

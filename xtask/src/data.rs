@@ -89,6 +89,19 @@ pub(crate) fn run(args: &DataArgs) -> Result<()> {
     }
 }
 
+/// The `--help` text that lists the datasets and where each lives.
+pub(crate) fn help() -> String {
+    let kinds: Vec<String> = DatasetKind::ALL
+        .iter()
+        .map(|k| format!("{} (<data>/{}/)", k.name(), k.folder()))
+        .collect();
+    format!(
+        "Datasets (--dataset): {}. The data folder is --data-dir, else ${}, else ./data.",
+        kinds.join(", "),
+        gaaf_data::DATA_DIR_ENV
+    )
+}
+
 fn selection(common: &Common) -> Result<(DataDir, Vec<DatasetKind>, bool)> {
     let dir = DataDir::resolve(common.data_dir.clone());
     match &common.dataset {

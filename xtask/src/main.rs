@@ -23,11 +23,15 @@ struct Cli {
 enum Task {
     /// Benchmarks: gaaf-bench's criterion benches in release, reported as one
     /// Markdown table (and JSON) with rates, copy-bandwidth shares and ratios.
+    #[command(after_help = bench::help())]
     Bench(bench::BenchArgs),
-    /// Everything CI checks: formatting, clippy, tests, doc tests, the no_std build
-    /// and packaging of the publishable crates.
+    /// Everything CI checks: formatting, clippy, tests, doc tests, the quick
+    /// MNIST reproduction, the no_std build and packaging of the library crates.
+    #[command(after_help = ci::help())]
     Ci(ci::CiArgs),
-    /// Datasets: `verify` parses what is present, `fetch` downloads.
+    /// Datasets: `verify` parses what is present, `fetch` downloads,
+    /// `synthetic` writes a small stand-in in the published format.
+    #[command(after_help = data::help())]
     Data(data::DataArgs),
     /// The paper's experiments, in release: `cargo xtask repro mnist [--quick] ...`.
     Repro(repro::ReproArgs),

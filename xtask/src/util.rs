@@ -32,15 +32,18 @@ pub(crate) fn cargo() -> Command {
     cmd
 }
 
-/// Runs `cmd`, echoing it first, and fails with its exit status.
+/// Runs `cmd`, echoing it first and its wall time after (CI's time is these
+/// steps; the log says which one to work on), and fails with its exit status.
 pub(crate) fn exec(cmd: &mut Command) -> Result<()> {
     eprintln!("$ {}", show(cmd));
+    let started = std::time::Instant::now();
     let status = cmd
         .status()
         .with_context(|| format!("could not start `{}`", show(cmd)))?;
     if !status.success() {
         bail!("`{}` failed ({status})", show(cmd));
     }
+    eprintln!("  ({:.1} s)", started.elapsed().as_secs_f64());
     Ok(())
 }
 

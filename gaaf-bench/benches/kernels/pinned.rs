@@ -1,22 +1,25 @@
-//! gaaf-core's slice kernels pinned to one instruction set, to compare with
-//! the runtime dispatch that `gaaf_core::kernel` does itself (its `std`
-//! feature: AVX-512, AVX2 + FMA or the build's baseline, whichever the CPU
-//! runs best).
+//! gaaf-core's slice kernels pinned to one instruction set, for the `kernels`
+//! benchmark's comparison rows: gaaf-core picks its build at run time
+//! (AVX-512, AVX2 + FMA or the build's baseline, see `gaaf_core::dispatch`),
+//! so its own kernels cannot show what each build is worth on one machine.
 //!
-//! - [`forward_sse2`], [`backward_sse2`]: the kernels' loops compiled for the
+//! - [`forward_baseline`], [`backward_baseline`]: the loops compiled for the
 //!   build's own target only, as `gaaf_core::kernel` was before it dispatched
-//!   (SSE2, four `f32` lanes, on a default x86-64 build).
-//! - [`forward_dispatch`], [`backward_dispatch`]: the loops in a
-//!   `#[target_feature(enable = "avx2,fma")]` function, chosen when the CPU has
-//!   both, so that an AVX-512 machine can still measure the AVX2 build. (This
-//!   was the experiment that led to gaaf-core's dispatch.)
+//!   (SSE2, four `f32` lanes, on a default x86-64 build): the `*-sse2` rows.
+//! - [`forward_avx2_fma`], [`backward_avx2_fma`]: the loops in a
+//!   `#[target_feature(enable = "avx2,fma")]` function, so that an AVX-512
+//!   machine can still measure the AVX2 build: the `*-avx2` rows, run only
+//!   where [`has_avx2_fma`] (elsewhere these run the baseline loops).
 //!
-//! Both builds run the same loops (`forward_loop`, `backward_loop`, which
-//! repeat `gaaf_core::kernel`'s): they are `#[inline(always)]`, so each
-//! inlines into the function with the instruction set and is vectorised with
-//! it (a call to `gaaf_core::kernel` would run gaaf-core's own dispatch
-//! instead). The values are bit for bit those of the kernels (Rust does not
-//! contract `a * b + c` into an FMA on its own; tested below).
+//! Both run the same loops (`forward_loop`, `backward_loop`, which repeat
+//! `gaaf_core::kernel`'s): they are `#[inline(always)]`, so each inlines into
+//! the function with the instruction set and is vectorised with it (a call to
+//! `gaaf_core::kernel` would run gaaf-core's own dispatch instead). The values
+//! are bit for bit those of the kernels (Rust does not contract `a * b + c`
+//! into an FMA on its own): `tests/pinned.rs` checks it, on this same file.
+//!
+//! Private to the benchmark (and its test) on purpose: it is a measuring
+//! instrument, not an API, and the only `unsafe` in gaaf-bench.
 
 use gaaf_core::{kernel, Differentiable, Error};
 
@@ -26,7 +29,11 @@ use gaaf_core::{kernel, Differentiable, Error};
 /// # Errors
 ///
 /// As [`kernel::forward`]: [`Error::LengthMismatch`] when the lengths differ.
-pub fn forward_sse2<A: Differentiable<f32>>(f: &A, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
+pub(crate) fn forward_baseline<A: Differentiable<f32>>(
+    f: &A,
+    x: &[f32],
+    y: &mut [f32],
+) -> Result<(), Error> {
     forward_loop(f, x, y)
 }
 
@@ -36,7 +43,7 @@ pub fn forward_sse2<A: Differentiable<f32>>(f: &A, x: &[f32], y: &mut [f32]) -> 
 /// # Errors
 ///
 /// As [`kernel::backward`]: [`Error::LengthMismatch`] when the lengths differ.
-pub fn backward_sse2<A: Differentiable<f32>>(
+pub(crate) fn backward_baseline<A: Differentiable<f32>>(
     f: &A,
     x: &[f32],
     dy: &[f32],
@@ -76,8 +83,8 @@ fn backward_loop<A: Differentiable<f32>>(
 }
 
 /// Whether this CPU runs the AVX2 + FMA builds; when it does not, the
-/// `*_dispatch` functions fall back to the baseline kernels.
-pub fn has_avx2_fma() -> bool {
+/// `*_avx2_fma` functions run the baseline loops.
+pub(crate) fn has_avx2_fma() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
@@ -88,12 +95,13 @@ pub fn has_avx2_fma() -> bool {
     }
 }
 
-/// [`kernel::forward`], built for AVX2 + FMA where the CPU has them.
+/// [`kernel::forward`]'s loop built for AVX2 + FMA (the baseline loop where
+/// the CPU lacks them).
 ///
 /// # Errors
 ///
 /// As [`kernel::forward`]: [`Error::LengthMismatch`] when the lengths differ.
-pub fn forward_dispatch<A: Differentiable<f32>>(
+pub(crate) fn forward_avx2_fma<A: Differentiable<f32>>(
     f: &A,
     x: &[f32],
     y: &mut [f32],
@@ -103,15 +111,16 @@ pub fn forward_dispatch<A: Differentiable<f32>>(
         // SAFETY: the CPU has AVX2 and FMA, checked just above.
         return unsafe { avx2::forward(f, x, y) };
     }
-    kernel::forward(f, x, y)
+    forward_loop(f, x, y)
 }
 
-/// [`kernel::backward`], built for AVX2 + FMA where the CPU has them.
+/// [`kernel::backward`]'s loop built for AVX2 + FMA (the baseline loop where
+/// the CPU lacks them).
 ///
 /// # Errors
 ///
 /// As [`kernel::backward`]: [`Error::LengthMismatch`] when the lengths differ.
-pub fn backward_dispatch<A: Differentiable<f32>>(
+pub(crate) fn backward_avx2_fma<A: Differentiable<f32>>(
     f: &A,
     x: &[f32],
     dy: &[f32],
@@ -122,7 +131,7 @@ pub fn backward_dispatch<A: Differentiable<f32>>(
         // SAFETY: the CPU has AVX2 and FMA, checked just above.
         return unsafe { avx2::backward(f, x, dy, dx) };
     }
-    kernel::backward(f, x, dy, dx)
+    backward_loop(f, x, dy, dx)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -152,35 +161,5 @@ mod avx2 {
         dx: &mut [f32],
     ) -> Result<(), Error> {
         super::backward_loop(f, x, dy, dx)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use gaaf_shapes::{gaaf_tanh, Tanh};
-
-    #[test]
-    fn pinned_kernels_match_gaaf_core_bit_for_bit() {
-        let x = crate::inputs(10_001, 3);
-        let dy = crate::inputs(10_001, 4);
-        let f = gaaf_tanh::<f32>();
-        let same = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(a, b)| a.to_bits() == b.to_bits());
-        let (mut a, mut b, mut c) = (vec![0.0; x.len()], vec![0.0; x.len()], vec![0.0; x.len()]);
-        kernel::forward(&f, &x, &mut a).unwrap();
-        forward_dispatch(&f, &x, &mut b).unwrap();
-        forward_sse2(&f, &x, &mut c).unwrap();
-        assert!(same(&a, &b) && same(&a, &c));
-        kernel::backward(&f, &x, &dy, &mut a).unwrap();
-        backward_dispatch(&f, &x, &dy, &mut b).unwrap();
-        backward_sse2(&f, &x, &dy, &mut c).unwrap();
-        assert!(same(&a, &b) && same(&a, &c));
-        kernel::backward(&Tanh, &x, &dy, &mut a).unwrap();
-        backward_dispatch(&Tanh, &x, &dy, &mut b).unwrap();
-        backward_sse2(&Tanh, &x, &dy, &mut c).unwrap();
-        assert!(same(&a, &b) && same(&a, &c));
-        assert!(forward_dispatch(&f, &x, &mut b[1..]).is_err());
-        assert!(forward_sse2(&f, &x, &mut c[1..]).is_err());
-        assert!(backward_sse2(&f, &x, &dy[1..], &mut c).is_err());
     }
 }

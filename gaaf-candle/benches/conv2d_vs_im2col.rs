@@ -3,7 +3,7 @@
 //! `gaaf_candle::conv::conv2d_im2col`, both on the CPU, `f32`.
 //!
 //! Single-threaded, as measured for the crate README:
-//! `RAYON_NUM_THREADS=1 cargo bench -p gaaf-candle --bench conv_step`
+//! `RAYON_NUM_THREADS=1 cargo bench -p gaaf-candle --bench conv2d_vs_im2col`
 //! (candle's CPU kernels and GEMM take their thread count from
 //! `RAYON_NUM_THREADS`).
 
@@ -26,7 +26,7 @@ fn step(conv: Conv, x: &Var, w: &Var, r: &Tensor) -> candle_core::Result<()> {
     Ok(())
 }
 
-fn conv_step(c: &mut Criterion) {
+fn conv2d_vs_im2col(c: &mut Criterion) {
     let dev = Device::Cpu;
     let setup = || -> candle_core::Result<(Var, Var, Tensor)> {
         let x = Var::randn(0f32, 1.0, (BATCH, CHANNELS, SIZE, SIZE), &dev)?;
@@ -35,10 +35,10 @@ fn conv_step(c: &mut Criterion) {
         Ok((x, w, r))
     };
     let Ok((x, w, r)) = setup() else {
-        eprintln!("conv_step: could not create the inputs");
+        eprintln!("conv2d_vs_im2col: could not create the inputs");
         return;
     };
-    let mut group = c.benchmark_group("conv_step");
+    let mut group = c.benchmark_group("conv2d_vs_im2col");
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
     group.measurement_time(Duration::from_secs(20));
@@ -53,5 +53,5 @@ fn conv_step(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, conv_step);
+criterion_group!(benches, conv2d_vs_im2col);
 criterion_main!(benches);
