@@ -2,7 +2,7 @@
 //! backend modules (`gaaf-dfdx`, `gaaf-candle`) hold.
 
 use crate::{Error, Recast};
-use gaaf_core::{Gaaf, GradAccel};
+use gaaf_core::{Differentiable, Gaaf, GradAccel};
 
 /// The `f32` twin of `phi + g*s` for an activation `P` and a shape `S` given
 /// in `f64`.
@@ -146,13 +146,19 @@ impl<P: Recast<f32>, S: Recast<f32>> GaafTwins<P, S> {
 /// ```
 pub trait Twin<F> {
     /// The function for `F`: a `gaaf_core::Gaaf<_, _, F>`.
-    type Fn;
+    type Fn: Differentiable<F>;
 
     /// The function for `F`.
     fn twin(&self) -> &Self::Fn;
 }
 
-impl<P: Recast<f32>, S: Recast<f32>> Twin<f32> for GaafTwins<P, S> {
+impl<P, S> Twin<f32> for GaafTwins<P, S>
+where
+    P: Recast<f32>,
+    S: Recast<f32>,
+    P::Output: Differentiable<f32>,
+    S::Output: Differentiable<f32>,
+{
     type Fn = Gaaf32<P, S>;
 
     fn twin(&self) -> &Gaaf32<P, S> {
@@ -160,7 +166,11 @@ impl<P: Recast<f32>, S: Recast<f32>> Twin<f32> for GaafTwins<P, S> {
     }
 }
 
-impl<P: Recast<f32>, S: Recast<f32>> Twin<f64> for GaafTwins<P, S> {
+impl<P, S> Twin<f64> for GaafTwins<P, S>
+where
+    P: Recast<f32> + Differentiable<f64>,
+    S: Recast<f32> + Differentiable<f64>,
+{
     type Fn = Gaaf<P, S, f64>;
 
     fn twin(&self) -> &Gaaf<P, S, f64> {
