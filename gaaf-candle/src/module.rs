@@ -237,34 +237,6 @@ impl<P: Recast<f32>, S: Recast<f32>> Gaaf<P, S> {
     }
 }
 
-impl GaafTanh {
-    /// The paper's GAAF for tanh: `tanh + g * exp(-x^2/3.7)`, `K = 10,000`
-    /// (the `Default`).
-    ///
-    /// ```
-    /// use gaaf_candle::GaafTanh;
-    ///
-    /// assert_eq!(GaafTanh::paper().function::<f64>().accel().k(), 1e4);
-    /// ```
-    pub fn paper() -> Self {
-        Self::default()
-    }
-}
-
-impl GaafRelu {
-    /// The paper's GAAF for ReLU: `relu + g * sigmoid(5 (x + 0.5))`,
-    /// `K = 10,000` (the `Default`).
-    ///
-    /// ```
-    /// use gaaf_candle::GaafRelu;
-    ///
-    /// assert_eq!(GaafRelu::paper().shape().shift(), 0.5);
-    /// ```
-    pub fn paper() -> Self {
-        Self::default()
-    }
-}
-
 impl<P: Recast<f32> + 'static, S: Recast<f32> + 'static> Default for Gaaf<P, S>
 where
     GaafTwins<P, S>: Default,

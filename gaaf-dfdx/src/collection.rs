@@ -18,7 +18,7 @@
 //! tensors to change.
 
 use crate::Gaaf;
-use dfdx::nn::{BuildOnDevice, ModuleVisitor, TensorCollection, ZeroSizedModule};
+use dfdx::nn::{BuildModule, BuildOnDevice, ModuleVisitor, TensorCollection, ZeroSizedModule};
 use dfdx::shapes::Dtype;
 use dfdx::tensor_ops::Device;
 use gaaf_shapes::{GaafTwins, Recast};
@@ -60,13 +60,9 @@ where
     }
 }
 
-impl<P, S, E, D> BuildOnDevice<D, E> for Gaaf<P, S>
+impl<P: Recast<f32>, S: Recast<f32>, E: Dtype, D: Device<E>> BuildOnDevice<D, E> for Gaaf<P, S>
 where
-    P: Recast<f32>,
-    S: Recast<f32>,
-    GaafTwins<P, S>: Clone + Default,
-    E: Dtype,
-    D: Device<E>,
+    Self: BuildModule<D, E>,
 {
     /// The module itself, with its `Default` hyperparameters: a type alone
     /// carries no others.

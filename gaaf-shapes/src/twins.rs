@@ -178,12 +178,10 @@ where
     }
 }
 
-impl<P, S> Default for GaafTwins<P, S>
+impl<P: Recast<f32>, S: Recast<f32>> Default for GaafTwins<P, S>
 where
-    P: Recast<f32> + Default,
-    S: Recast<f32> + Default,
-    P::Output: Default,
-    S::Output: Default,
+    Gaaf<P, S, f64>: Default,
+    Gaaf32<P, S>: Default,
 {
     /// The default activation and shape of each float type with the paper's
     /// `K = 10,000`. For this crate's types the `f32` default is the twin of
@@ -197,12 +195,10 @@ where
     }
 }
 
-impl<P, S> Clone for GaafTwins<P, S>
+impl<P: Recast<f32>, S: Recast<f32>> Clone for GaafTwins<P, S>
 where
-    P: Recast<f32> + Clone,
-    S: Recast<f32> + Clone,
-    P::Output: Clone,
-    S::Output: Clone,
+    Gaaf<P, S, f64>: Clone,
+    Gaaf32<P, S>: Clone,
 {
     fn clone(&self) -> Self {
         Self {
@@ -212,21 +208,10 @@ where
     }
 }
 
-impl<P, S> Copy for GaafTwins<P, S>
+impl<P: Recast<f32>, S: Recast<f32>> PartialEq for GaafTwins<P, S>
 where
-    P: Recast<f32> + Copy,
-    S: Recast<f32> + Copy,
-    P::Output: Copy,
-    S::Output: Copy,
-{
-}
-
-impl<P, S> PartialEq for GaafTwins<P, S>
-where
-    P: Recast<f32> + PartialEq,
-    S: Recast<f32> + PartialEq,
-    P::Output: PartialEq,
-    S::Output: PartialEq,
+    Gaaf<P, S, f64>: PartialEq,
+    Gaaf32<P, S>: PartialEq,
 {
     fn eq(&self, other: &Self) -> bool {
         self.f64 == other.f64 && self.f32 == other.f32
