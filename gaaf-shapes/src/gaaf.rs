@@ -7,6 +7,9 @@ use gaaf_core::{Gaaf, GradAccel, Real};
 /// `tanh + g * exp(-x^2/3.7)`
 /// (section 5.1). `GaafTanh::<f32>::default()` uses `K = 10,000`.
 ///
+/// `gaaf_dfdx::GaafTanh` and `gaaf_candle::GaafTanh` are this function as a
+/// framework module (for `f32` and `f64` tensors, parameters given in `f64`).
+///
 /// ```
 /// use gaaf_shapes::{Differentiable, GaafTanh};
 ///
@@ -18,6 +21,9 @@ pub type GaafTanh<F> = Gaaf<Tanh, GaussianBump<F>, F>;
 /// GAAF on ReLU with the paper's shifted-sigmoid shape,
 /// `relu + g * sigmoid(5 (x + 0.5))` (section 5.2).
 /// `GaafRelu::<f32>::default()` uses `K = 10,000`.
+///
+/// `gaaf_dfdx::GaafRelu` and `gaaf_candle::GaafRelu` are this function as a
+/// framework module.
 ///
 /// ```
 /// use gaaf_shapes::{Differentiable, GaafRelu};
@@ -41,6 +47,9 @@ pub type GaafDropoutMatched<A, F> = Gaaf<A, DropoutMatched<A, F>, F>;
 /// `phi + g * s`: any activation with any shape and any `g`. The result is
 /// [`gaaf_core::Differentiable`], so it runs through `gaaf-core`'s kernels and
 /// goes into any framework module that takes an activation.
+/// `gaaf_dfdx::Gaaf::new(phi, shape, accel)` and
+/// `gaaf_candle::Gaaf::new(phi, shape, accel)` take the same three parts
+/// (with `f64` parameters) and make a module of it.
 ///
 /// ```
 /// use gaaf_shapes::{gaaf, Differentiable, GaussianBump, GradAccel, Sigmoid};
