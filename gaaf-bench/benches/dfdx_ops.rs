@@ -57,7 +57,7 @@ fn bench(c: &mut Criterion) {
     // when training: the forward turns the input copy into the slope (the
     // copy is the untimed setup here), the backward multiplies by it.
     let xs = x.as_vec();
-    let f = *gaaf.function();
+    let f = *gaaf.function::<f32>();
     let mut ys = vec![0.0_f32; xs.len()];
     g.bench_function(BenchmarkId::new("part", "slice_gaaf_forward_saving"), |b| {
         b.iter_batched_ref(

@@ -25,7 +25,7 @@ pub enum Error {
     Core(#[from] gaaf_core::Error),
     /// From `gaaf-shapes`: an invalid shape parameter.
     #[error(transparent)]
-    Shapes(#[from] gaaf_shapes::Error),
+    Shapes(gaaf_shapes::Error),
     /// A convolution setting the im2col path does not implement.
     #[error("unsupported convolution setting: {name} = {value} (only {supported} is supported)")]
     UnsupportedConv {
@@ -39,6 +39,18 @@ pub enum Error {
     /// From candle: creating or reading a tensor failed.
     #[error(transparent)]
     Candle(#[from] candle_core::Error),
+}
+
+impl From<gaaf_shapes::Error> for Error {
+    /// A bad `K` is [`Error::Core`] however it was found (`gaaf-shapes`
+    /// wraps `gaaf-core`'s error when it derives a twin), so callers match
+    /// one variant for it.
+    fn from(e: gaaf_shapes::Error) -> Self {
+        match e {
+            gaaf_shapes::Error::Core(e) => Error::Core(e),
+            other => Error::Shapes(other),
+        }
+    }
 }
 
 impl From<Error> for candle_core::Error {

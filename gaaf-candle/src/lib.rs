@@ -11,11 +11,15 @@
 //!
 //! # Core types
 //!
-//! - [`Gaaf`]: the module (`candle_core::Module`), holding one activation
-//!   per float type; its aliases [`GaafTanh`] and [`GaafRelu`] (the paper's
-//!   shapes, `K = 10,000`, CPU and CUDA) and [`GaafOf`] (any `gaaf-shapes`
-//!   activation and shape). [`Gaaf::new`] takes any pair of
-//!   `gaaf_core::Differentiable` functions.
+//! - [`Gaaf`]: the module (`candle_core::Module`), GAAF on an activation
+//!   `P` with a shape `S` given with `f64` parameters, for `f32` and `f64`
+//!   tensors; its aliases [`GaafTanh`] and [`GaafRelu`] (`Default`: the
+//!   paper's shapes, `K = 10,000`; CPU and CUDA). Constructors:
+//!   [`Gaaf::new`]`(phi, shape, accel)`, [`Gaaf::with_k`],
+//!   [`Gaaf::with_shape`]; accessors [`Gaaf::activation`], [`Gaaf::shape`],
+//!   [`Gaaf::k`]. `gaaf-dfdx`'s modules have the same names, constructors
+//!   and defaults, and both are `gaaf_shapes::GaafTanh` and friends (the
+//!   functions) as modules.
 //! - [`gaaf`]: the op itself, a `CustomOp1` with **fused kernels**: on the
 //!   CPU, `gaaf-core`'s slice kernels (values and gradients bit-identical to
 //!   its scalar `value` and `derivative`); on CUDA, a CUDA C kernel compiled
@@ -26,9 +30,9 @@
 //!   runs as.
 //! - [`conv`]: [`conv::Conv2d`], [`conv::conv2d`] (as `candle_nn::conv2d`)
 //!   and [`conv::conv2d_im2col`]: convolution as im2col + GEMM on the CPU,
-//!   a training step 1.7x faster than with candle's `conv2d` (single
-//!   thread; the crate README gives the measurement); candle's `conv2d` on
-//!   other devices.
+//!   a training step faster than with candle's `conv2d` on one thread (the
+//!   crate README gives the measurement); candle's `conv2d` on other
+//!   devices.
 //! - [`Error`]: the crate's error type (configuration; forward and backward
 //!   return `candle_core::Error`, into which it converts).
 //!
@@ -65,24 +69,18 @@
 //!
 //! - `cuda` (off by default): candle's CUDA device (`candle-core/cuda`) and
 //!   this crate's CUDA kernels for [`GaafTanh`] and [`GaafRelu`]. Building it
-//!   needs a CUDA toolkit; on a machine without one,
-//!   `../shared/tools/cuda-toolkit-from-wheels.sh DIR` assembles CUDA 13
-//!   from NVIDIA's wheels. Running needs the NVIDIA driver and NVRTC
-//!   (`libnvrtc.so`) on the library path. The CUDA test, on a GPU machine:
+//!   needs a CUDA toolkit (nvcc and headers); running needs the NVIDIA
+//!   driver and NVRTC (`libnvrtc.so`) on the library path. The CUDA test
+//!   compares the op and the convolution on the GPU with the CPU, values and
+//!   gradients; on a machine with a GPU:
 //!
 //!   ```text
-//!   eval "$(bash ../shared/tools/cuda-toolkit-from-wheels.sh /tmp/cuda13)"
-//!   LD_LIBRARY_PATH=$CUDA_ROOT/lib64 \
-//!     cargo test -p gaaf-candle --features cuda --test cuda -- --ignored --nocapture
+//!   cargo test -p gaaf-candle --features cuda --test cuda -- --ignored --nocapture
 //!   ```
 //!
-//!   It passed on an NVIDIA H200 (2026-11-27: CUDA within 3.0e-7 of the CPU
-//!   in `f32` values, 1.7e-6 in gradients; the binary built here and run
-//!   there). The example `cuda_bandwidth` times the kernels against a device
-//!   copy (`cargo run --release -p gaaf-candle --features cuda --example
-//!   cuda_bandwidth`); on that H200 GAAF-tanh's forward and backward ran at
-//!   89 % of candle's own copy rate for 16M `f32` (both bound by candle's
-//!   per-op allocation, see `results/gpu-h200-2026-11-27/` in the repository).
+//!   The example `cuda_bandwidth` times the kernels against a device copy
+//!   (`cargo run --release -p gaaf-candle --features cuda --example
+//!   cuda_bandwidth`).
 //!
 //!   Only activations with a [`CudaKernel`] run on CUDA; [`conv::Conv2d`]
 //!   uses candle's own CUDA convolution there.
@@ -96,7 +94,7 @@ mod module;
 mod op;
 
 pub use error::Error;
-pub use module::{Gaaf, GaafOf, GaafRelu, GaafTanh};
+pub use module::{Gaaf, GaafRelu, GaafTanh};
 pub use op::{gaaf, gaaf_backward, CudaKernel};
 
 // The README's example runs as a doc test, so it cannot drift from the API.

@@ -1,35 +1,39 @@
-//! The candle modules: [`Gaaf`] and its aliases for the paper's activations.
+//! The candle module [`Gaaf`] and its aliases for the paper's activations.
 //!
-//! Why a pair of functions: candle decides a tensor's dtype at run time,
-//! while `gaaf-core` functions are typed (`Differentiable<f32>` or
-//! `Differentiable<f64>`, and `gaaf-shapes`' shapes carry their float type).
-//! A [`Gaaf`] therefore holds the same activation twice, once per float type,
-//! and the op picks the twin that matches the tensor. The aliases build both
-//! twins from one set of `f64` constants, so they cannot drift apart.
+//! Why twins: candle decides a tensor's dtype at run time, while `gaaf-core`
+//! functions are typed (`Differentiable<f32>` or `Differentiable<f64>`, and
+//! `gaaf-shapes`' shapes carry their float type). A [`Gaaf`] therefore holds
+//! the `f64` definition and its `f32` twin, derived from the same constants
+//! ([`GaafTwins`]), and the op picks the twin that matches the tensor.
 
 use crate::{gaaf, CudaKernel, Error};
 use candle_core::{Module, Tensor};
-use gaaf_core::{Differentiable, GradAccel};
-use gaaf_shapes::{GaussianBump, Relu, ShiftedSigmoid, Tanh};
+use gaaf_core::GradAccel;
+use gaaf_shapes::{GaafTwins, GaussianBump, Recast, Relu, ShiftedSigmoid, Tanh, Twin};
 use std::fmt;
 use std::sync::Arc;
 
-/// The functions a [`Gaaf`] module applies, shared with the ops it creates.
-pub(crate) struct Fns<A32, A64> {
-    pub(crate) f32: A32,
-    pub(crate) f64: A64,
+/// What a [`Gaaf`] module shares with the ops it creates: the twins and the
+/// CUDA kernel they run as, if any.
+pub(crate) struct Fns<T> {
+    pub(crate) twins: T,
     pub(crate) cuda: Option<CudaKernel>,
 }
 
-/// A candle module that applies a GAAF activation element-wise, with its
-/// exact derivative in the backward pass: put it in a model exactly where
-/// `candle_nn::Activation::Relu` or `.relu()` would go.
+/// A candle module that applies GAAF, `phi + g*s` (Eq. 8), element-wise,
+/// with its exact derivative in the backward pass: put it in a model exactly
+/// where `candle_nn::Activation::Relu` or `.relu()` would go.
 ///
-/// `A32` and `A64` are the same function for `f32` and `f64` tensors, any
-/// `gaaf_core::Differentiable` (usually a [`gaaf_core::Gaaf`], i.e.
-/// `phi + g*s`, Eq. 8). [`GaafTanh`] and [`GaafRelu`] are the paper's two
-/// and also run on CUDA; [`GaafOf`] is any `gaaf-shapes` activation with any
-/// shape; [`Gaaf::new`] takes any pair of functions (CPU only).
+/// `P` is the activation (a `gaaf-shapes` activation such as [`Tanh`] or
+/// [`Relu`], or your own) and `S` the shape function with `f64` parameters
+/// (such as [`GaussianBump<f64>`]); [`GaafTanh`] and [`GaafRelu`] are the
+/// paper's two. It applies the same function to `f32` and `f64` tensors:
+/// the `f64` definition, and an `f32` twin derived from the same constants.
+/// On the CPU any activation and shape work; on CUDA those with a
+/// [`CudaKernel`] (tanh with a Gaussian bump, ReLU with a shifted sigmoid).
+///
+/// `gaaf-dfdx`'s `Gaaf` has the same constructors and accessors; both are
+/// `gaaf-shapes`' functions of the same names as framework modules.
 ///
 /// Cloning is cheap (the functions sit behind an `Arc`).
 ///
@@ -51,116 +55,68 @@ pub(crate) struct Fns<A32, A64> {
 /// assert_eq!(model.forward(&x)?.dims(), &[3, 2]);
 /// # Ok::<(), candle_core::Error>(())
 /// ```
-pub struct Gaaf<A32, A64> {
-    fns: Arc<Fns<A32, A64>>,
+pub struct Gaaf<P: Recast<f32>, S: Recast<f32>> {
+    fns: Arc<Fns<GaafTwins<P, S>>>,
 }
 
-/// GAAF on any activation `P` with any shape, given for `f32` (`S32`) and
-/// `f64` (`S64`): `phi + g * s`.
-///
-/// ```
-/// use gaaf_candle::GaafOf;
-/// use gaaf_shapes::{gaaf, GaussianBump, GradAccel, Sigmoid};
-///
-/// let act: GaafOf<Sigmoid, GaussianBump<f32>, GaussianBump<f64>> = GaafOf::new(
-///     gaaf(Sigmoid, GaussianBump::new(0.2, 0.0, 8.0)?, GradAccel::new(1e4)?),
-///     gaaf(Sigmoid, GaussianBump::new(0.2, 0.0, 8.0)?, GradAccel::new(1e4)?),
-/// );
-/// assert_eq!(act.f64_fn().accel().k(), 1e4);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type GaafOf<P, S32, S64> = Gaaf<gaaf_core::Gaaf<P, S32, f32>, gaaf_core::Gaaf<P, S64, f64>>;
-
 /// GAAF on tanh with a Gaussian-bump shape; `Default` is the paper's,
-/// `tanh + g * exp(-x^2/3.7)` with `K = 10,000`. Runs on CPU and CUDA.
+/// `tanh + g * exp(-x^2/3.7)` with `K = 10,000`: the module for
+/// `gaaf_shapes::GaafTanh`. Runs on CPU and CUDA.
 ///
 /// ```
 /// use gaaf_candle::GaafTanh;
 /// use gaaf_shapes::Differentiable;
 ///
 /// let act = GaafTanh::default();
-/// assert!(act.f32_fn().derivative(2.5) > 0.2); // tanh'(2.5) is 0.027
+/// assert!(act.function::<f32>().derivative(2.5) > 0.2); // tanh'(2.5) is 0.027
 /// ```
-pub type GaafTanh = GaafOf<Tanh, GaussianBump<f32>, GaussianBump<f64>>;
+pub type GaafTanh = Gaaf<Tanh, GaussianBump<f64>>;
 
 /// GAAF on ReLU with a shifted-sigmoid shape; `Default` is the paper's,
-/// `relu + g * sigmoid(5 (x + 0.5))` with `K = 10,000`. Runs on CPU and CUDA.
+/// `relu + g * sigmoid(5 (x + 0.5))` with `K = 10,000`: the module for
+/// `gaaf_shapes::GaafRelu`. Runs on CPU and CUDA.
 ///
 /// ```
 /// use gaaf_candle::GaafRelu;
 /// use gaaf_shapes::Differentiable;
 ///
 /// let act = GaafRelu::default();
-/// assert!((act.f64_fn().derivative(-0.5) - 0.5).abs() < 1e-4); // relu'(-0.5) is 0
+/// assert!((act.function::<f64>().derivative(-0.5) - 0.5).abs() < 1e-4); // relu'(-0.5) is 0
 /// ```
-pub type GaafRelu = GaafOf<Relu, ShiftedSigmoid<f32>, ShiftedSigmoid<f64>>;
+pub type GaafRelu = Gaaf<Relu, ShiftedSigmoid<f64>>;
 
-impl<A32, A64> Gaaf<A32, A64> {
-    /// The module applying `f32` to `f32` tensors and `f64` to `f64` tensors.
-    /// It has no CUDA kernel: on a CUDA tensor its forward is an error.
+impl<P: Recast<f32> + 'static, S: Recast<f32> + 'static> Gaaf<P, S> {
+    /// `phi + g*s` from its three parts.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Core`] when `K` does not fit `f32`, [`Error::Shapes`] when a
+    /// shape parameter does not.
     ///
     /// ```
-    /// use candle_core::{Device, Module, Tensor};
+    /// use candle_core::{Device, Module, Tensor, Var};
     /// use gaaf_candle::Gaaf;
-    /// use gaaf_shapes::{gaaf_dropout_matched, Tanh};
+    /// use gaaf_shapes::{GaussianBump, GradAccel, Sigmoid};
     ///
-    /// // GAAF with the shape matched to dropout noise of std 1.
-    /// let act = Gaaf::new(gaaf_dropout_matched(Tanh, 1.0_f32)?, gaaf_dropout_matched(Tanh, 1.0_f64)?);
-    /// let y = act.forward(&Tensor::new(&[0.5_f64, 3.0], &Device::Cpu)?)?;
-    /// assert!((y.to_vec1::<f64>()?[1] - 3.0_f64.tanh()).abs() < 1e-4);
+    /// let act = Gaaf::new(Sigmoid, GaussianBump::new(0.2, 0.0, 8.0)?, GradAccel::new(1e4)?)?;
+    /// let x = Var::new(&[0.0_f32, 1.0], &Device::Cpu)?;
+    /// let grads = act.forward(x.as_tensor())?.sum_all()?.backward()?;
+    /// let dx = grads.get(x.as_tensor()).expect("a gradient").to_vec1::<f32>()?;
+    /// assert!((dx[0] - 0.45).abs() < 1e-3);
+    /// assert!(act.cuda_kernel().is_none()); // only tanh and ReLU have one
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn new(f32: A32, f64: A64) -> Self {
-        Self::with_kernel(f32, f64, None)
+    pub fn new(phi: P, shape: S, accel: GradAccel<f64>) -> Result<Self, Error> {
+        Ok(Self::from_twins(GaafTwins::new(phi, shape, accel)?))
     }
 
-    fn with_kernel(f32: A32, f64: A64, cuda: Option<CudaKernel>) -> Self {
+    fn from_twins(twins: GaafTwins<P, S>) -> Self {
+        let cuda = CudaKernel::for_parts(twins.activation(), twins.shape(), twins.k());
         Self {
-            fns: Arc::new(Fns { f32, f64, cuda }),
+            fns: Arc::new(Fns { twins, cuda }),
         }
     }
 
-    /// The function applied to `f32` tensors.
-    ///
-    /// ```
-    /// use gaaf_candle::GaafTanh;
-    ///
-    /// assert_eq!(GaafTanh::default().f32_fn().shape().width(), 3.7);
-    /// ```
-    pub fn f32_fn(&self) -> &A32 {
-        &self.fns.f32
-    }
-
-    /// The function applied to `f64` tensors.
-    ///
-    /// ```
-    /// use gaaf_candle::GaafRelu;
-    ///
-    /// assert_eq!(GaafRelu::default().f64_fn().shape().slope(), 5.0);
-    /// ```
-    pub fn f64_fn(&self) -> &A64 {
-        &self.fns.f64
-    }
-
-    /// The CUDA kernel the module runs as on a CUDA device, if it has one.
-    ///
-    /// ```
-    /// use gaaf_candle::{Gaaf, GaafTanh};
-    /// use gaaf_shapes::gaaf_tanh;
-    ///
-    /// assert!(GaafTanh::default().cuda_kernel().is_some());
-    /// assert!(Gaaf::new(gaaf_tanh::<f32>(), gaaf_tanh::<f64>()).cuda_kernel().is_none());
-    /// ```
-    pub fn cuda_kernel(&self) -> Option<CudaKernel> {
-        self.fns.cuda
-    }
-
-    pub(crate) fn fns(&self) -> &Arc<Fns<A32, A64>> {
-        &self.fns
-    }
-}
-
-impl<P: Clone, S32: Clone, S64: Clone> GaafOf<P, S32, S64> {
     /// The same module with frequency constant `k` in `g` (Eq. 7), for both
     /// float types and the CUDA kernel.
     ///
@@ -170,169 +126,129 @@ impl<P: Clone, S32: Clone, S64: Clone> GaafOf<P, S32, S64> {
     /// to `f32`.
     ///
     /// ```
-    /// use gaaf_candle::{CudaKernel, GaafTanh};
+    /// use gaaf_candle::{CudaKernel, Error, GaafTanh};
     ///
     /// let act = GaafTanh::default().with_k(100.0)?;
-    /// assert_eq!(act.f32_fn().accel().k(), 100.0);
+    /// assert_eq!(act.k(), 100.0);
+    /// assert_eq!(act.function::<f32>().accel().k(), 100.0);
     /// assert!(matches!(act.cuda_kernel(), Some(CudaKernel::Tanh { k, .. }) if k == 100.0));
+    /// assert!(matches!(GaafTanh::default().with_k(-1.0), Err(Error::Core(_))));
     /// assert!(GaafTanh::default().with_k(1e300).is_err()); // infinite in f32
     /// # Ok::<(), gaaf_candle::Error>(())
     /// ```
-    pub fn with_k(self, k: f64) -> Result<Self, Error> {
-        let a32 = GradAccel::new(k as f32)?;
-        let a64 = GradAccel::new(k)?;
-        let cuda = self.fns.cuda.map(|kernel| match kernel {
-            CudaKernel::Tanh {
-                height,
-                center,
-                width,
-                ..
-            } => CudaKernel::Tanh {
-                k,
-                height,
-                center,
-                width,
-            },
-            CudaKernel::Relu { slope, shift, .. } => CudaKernel::Relu { k, slope, shift },
-        });
-        Ok(Self::with_kernel(
-            self.fns.f32.clone().with_accel(a32),
-            self.fns.f64.clone().with_accel(a64),
-            cuda,
-        ))
-    }
-}
-
-impl GaafTanh {
-    /// The paper's GAAF for tanh: `tanh + g * exp(-x^2/3.7)`, `K = 10,000`.
-    ///
-    /// ```
-    /// use gaaf_candle::GaafTanh;
-    ///
-    /// assert_eq!(GaafTanh::paper().f64_fn().accel().k(), 1e4);
-    /// ```
-    pub fn paper() -> Self {
-        Self::build(
-            (GaussianBump::paper_tanh(), GradAccel::paper()),
-            (GaussianBump::paper_tanh(), GradAccel::paper()),
-        )
+    pub fn with_k(self, k: f64) -> Result<Self, Error>
+    where
+        GaafTwins<P, S>: Clone,
+    {
+        let accel = GradAccel::new(k)?;
+        Ok(Self::from_twins(self.fns.twins.clone().with_accel(accel)?))
     }
 
-    /// GAAF on tanh with the Gaussian bump `shape` and frequency constant `k`.
+    /// The same module with another shape.
     ///
     /// # Errors
     ///
-    /// [`Error::Core`] for a bad `k`, [`Error::Shapes`] when the shape's
-    /// constants do not fit `f32`.
+    /// [`Error::Shapes`] when a shape parameter does not fit `f32`.
     ///
     /// ```
     /// use gaaf_candle::GaafTanh;
     /// use gaaf_shapes::GaussianBump;
     ///
-    /// let act = GaafTanh::with_shape(GaussianBump::new(1.0, 0.0, 2.0)?, 1e4)?;
-    /// assert_eq!(act.f32_fn().shape().width(), 2.0);
+    /// let act = GaafTanh::default().with_shape(GaussianBump::new(1.0, 0.0, 2.0)?)?;
+    /// assert_eq!(act.function::<f32>().shape().width(), 2.0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn with_shape(shape: GaussianBump<f64>, k: f64) -> Result<Self, Error> {
-        let s32 = GaussianBump::new(
-            shape.height() as f32,
-            shape.center() as f32,
-            shape.width() as f32,
-        )?;
-        let a32 = GradAccel::new(k as f32)?;
-        Ok(Self::build((s32, a32), (shape, GradAccel::new(k)?)))
-    }
-
-    fn build(
-        (s32, a32): (GaussianBump<f32>, GradAccel<f32>),
-        (s64, a64): (GaussianBump<f64>, GradAccel<f64>),
-    ) -> Self {
-        let k = a64.k();
-        let cuda = CudaKernel::Tanh {
-            k,
-            height: s64.height(),
-            center: s64.center(),
-            width: s64.width(),
-        };
-        Self::with_kernel(
-            gaaf_core::Gaaf::new(Tanh, s32, a32),
-            gaaf_core::Gaaf::new(Tanh, s64, a64),
-            Some(cuda),
-        )
+    pub fn with_shape(self, shape: S) -> Result<Self, Error>
+    where
+        P: Clone,
+    {
+        let (phi, accel) = (self.activation().clone(), *self.fns.twins.accel());
+        Self::new(phi, shape, accel)
     }
 }
 
-impl Default for GaafTanh {
-    /// [`GaafTanh::paper`].
-    fn default() -> Self {
-        Self::paper()
+impl<P: Recast<f32>, S: Recast<f32>> Gaaf<P, S> {
+    /// The activation `phi`.
+    ///
+    /// ```
+    /// use gaaf_candle::GaafRelu;
+    /// use gaaf_shapes::Relu;
+    ///
+    /// assert_eq!(GaafRelu::default().activation(), &Relu);
+    /// ```
+    pub fn activation(&self) -> &P {
+        self.fns.twins.activation()
     }
-}
 
-impl GaafRelu {
-    /// The paper's GAAF for ReLU: `relu + g * sigmoid(5 (x + 0.5))`,
-    /// `K = 10,000`.
+    /// The shape function `s`, with its `f64` parameters.
+    ///
+    /// ```
+    /// use gaaf_candle::GaafTanh;
+    ///
+    /// assert_eq!(GaafTanh::default().shape().width(), 3.7);
+    /// ```
+    pub fn shape(&self) -> &S {
+        self.fns.twins.shape()
+    }
+
+    /// The frequency constant `K` of `g` (Eq. 7).
     ///
     /// ```
     /// use gaaf_candle::GaafRelu;
     ///
-    /// assert_eq!(GaafRelu::paper().f32_fn().shape().shift(), 0.5);
+    /// assert_eq!(GaafRelu::default().k(), 1e4);
     /// ```
-    pub fn paper() -> Self {
-        Self::build(
-            (ShiftedSigmoid::paper_relu(), GradAccel::paper()),
-            (ShiftedSigmoid::paper_relu(), GradAccel::paper()),
-        )
+    pub fn k(&self) -> f64 {
+        self.fns.twins.k()
     }
 
-    /// GAAF on ReLU with the shifted sigmoid `shape` and frequency constant
-    /// `k`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Core`] for a bad `k`, [`Error::Shapes`] when the shape's
-    /// constants do not fit `f32`.
+    /// The function the module applies to tensors of dtype `E` (`f32` or
+    /// `f64`), a [`gaaf_core::Gaaf`]: for scalar checks.
     ///
     /// ```
     /// use gaaf_candle::GaafRelu;
-    /// use gaaf_shapes::ShiftedSigmoid;
     ///
-    /// let act = GaafRelu::with_shape(ShiftedSigmoid::new(3.0, 1.0)?, 500.0)?;
-    /// assert_eq!(act.f32_fn().accel().k(), 500.0);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// assert_eq!(GaafRelu::default().function::<f64>().shape().slope(), 5.0);
     /// ```
-    pub fn with_shape(shape: ShiftedSigmoid<f64>, k: f64) -> Result<Self, Error> {
-        let s32 = ShiftedSigmoid::new(shape.slope() as f32, shape.shift() as f32)?;
-        let a32 = GradAccel::new(k as f32)?;
-        Ok(Self::build((s32, a32), (shape, GradAccel::new(k)?)))
+    pub fn function<E>(&self) -> &<GaafTwins<P, S> as Twin<E>>::Fn
+    where
+        GaafTwins<P, S>: Twin<E>,
+    {
+        Twin::<E>::twin(&self.fns.twins)
     }
 
-    fn build(
-        (s32, a32): (ShiftedSigmoid<f32>, GradAccel<f32>),
-        (s64, a64): (ShiftedSigmoid<f64>, GradAccel<f64>),
-    ) -> Self {
-        let k = a64.k();
-        let cuda = CudaKernel::Relu {
-            k,
-            slope: s64.slope(),
-            shift: s64.shift(),
-        };
-        Self::with_kernel(
-            gaaf_core::Gaaf::new(Relu, s32, a32),
-            gaaf_core::Gaaf::new(Relu, s64, a64),
-            Some(cuda),
-        )
+    /// The CUDA kernel the module runs as on a CUDA device, if it has one.
+    ///
+    /// ```
+    /// use gaaf_candle::{Gaaf, GaafTanh};
+    /// use gaaf_shapes::{Constant, GradAccel, Tanh};
+    ///
+    /// assert!(GaafTanh::default().cuda_kernel().is_some());
+    /// let flat = Gaaf::new(Tanh, Constant::<f64>::one(), GradAccel::paper())?;
+    /// assert!(flat.cuda_kernel().is_none());
+    /// # Ok::<(), gaaf_candle::Error>(())
+    /// ```
+    pub fn cuda_kernel(&self) -> Option<CudaKernel> {
+        self.fns.cuda
+    }
+
+    pub(crate) fn fns(&self) -> &Arc<Fns<GaafTwins<P, S>>> {
+        &self.fns
     }
 }
 
-impl Default for GaafRelu {
-    /// [`GaafRelu::paper`].
+impl<P: Recast<f32> + 'static, S: Recast<f32> + 'static> Default for Gaaf<P, S>
+where
+    GaafTwins<P, S>: Default,
+{
+    /// The default activation and shape with `K = 10,000`: for [`GaafTanh`]
+    /// and [`GaafRelu`], the paper's.
     fn default() -> Self {
-        Self::paper()
+        Self::from_twins(GaafTwins::default())
     }
 }
 
-impl<A32, A64> Clone for Gaaf<A32, A64> {
+impl<P: Recast<f32>, S: Recast<f32>> Clone for Gaaf<P, S> {
     fn clone(&self) -> Self {
         Self {
             fns: self.fns.clone(),
@@ -340,20 +256,30 @@ impl<A32, A64> Clone for Gaaf<A32, A64> {
     }
 }
 
-impl<A32: fmt::Debug, A64: fmt::Debug> fmt::Debug for Gaaf<A32, A64> {
+impl<P: Recast<f32>, S: Recast<f32>> PartialEq for Gaaf<P, S>
+where
+    GaafTwins<P, S>: PartialEq,
+{
+    fn eq(&self, other: &Self) -> bool {
+        self.fns.twins == other.fns.twins
+    }
+}
+
+impl<P: Recast<f32>, S: Recast<f32>> fmt::Debug for Gaaf<P, S>
+where
+    GaafTwins<P, S>: fmt::Debug,
+{
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Gaaf")
-            .field("f32", &self.fns.f32)
-            .field("f64", &self.fns.f64)
+            .field("twins", &self.fns.twins)
             .field("cuda", &self.fns.cuda)
             .finish()
     }
 }
 
-impl<A32, A64> Module for Gaaf<A32, A64>
+impl<P: Recast<f32>, S: Recast<f32>> Module for Gaaf<P, S>
 where
-    A32: Differentiable<f32> + Send + Sync + 'static,
-    A64: Differentiable<f64> + Send + Sync + 'static,
+    GaafTwins<P, S>: Twin<f32> + Twin<f64> + Send + Sync + 'static,
 {
     /// [`gaaf`]`(xs, self)`.
     fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {

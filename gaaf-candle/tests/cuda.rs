@@ -76,9 +76,10 @@ fn gaaf_on_cuda_matches_cpu() -> candle_core::Result<()> {
     compare(&GaafTanh::default().with_k(100.0)?, "GAAF-tanh K=100", &gpu)?;
     // Without a CUDA kernel the op is an error, not a panic.
     let custom = Gaaf::new(
-        gaaf_shapes::gaaf_tanh::<f32>(),
-        gaaf_shapes::gaaf_tanh::<f64>(),
-    );
+        gaaf_shapes::Tanh,
+        gaaf_shapes::Constant::<f64>::one(),
+        gaaf_shapes::GradAccel::paper(),
+    )?;
     assert!(custom
         .forward(&Tensor::zeros(4, DType::F32, &gpu)?)
         .is_err());

@@ -5,6 +5,7 @@
 use candle_core::{DType, Device, Module, Tensor, Var};
 use gaaf_candle::{gaaf, Gaaf, GaafRelu, GaafTanh};
 use gaaf_core::Differentiable;
+use gaaf_shapes::{probe_points, GaafTwins, GradAccel, Recast, Twin};
 
 /// Tolerance of a central finite difference in `f64` with step `H`.
 const FD_TOL: f64 = 1e-6;
@@ -15,14 +16,7 @@ const H: f64 = 1e-8;
 /// past an integer, so that a finite difference does not straddle a jump of
 /// `g`.
 fn saturation_points(lo: f64, hi: f64, n: usize) -> Vec<f64> {
-    (0..n)
-        .map(|i| {
-            let t = i as f64 / (n - 1) as f64;
-            let sign = if i % 2 == 0 { 1.0 } else { -1.0 };
-            let x = lo + (hi - lo) * t;
-            sign * ((x * 1e4).floor() + 0.25) / 1e4
-        })
-        .collect()
+    probe_points(&GradAccel::paper(), lo, hi, n).collect()
 }
 
 /// Gradient of `sum(w * act(x))` in `x`, through candle's autograd.
@@ -38,13 +32,15 @@ fn grad<M: Module>(act: &M, x: &Tensor, w: &Tensor) -> candle_core::Result<Tenso
 
 /// Checks the op against the scalar derivative (exactly) and finite
 /// differences of the op's own forward (to `FD_TOL`), with a non-uniform `dy`.
-fn check_f64<A32, A64>(act: &Gaaf<A32, A64>, xs: &[f64]) -> candle_core::Result<()>
+fn check_f64<P: Recast<f32>, S: Recast<f32>>(
+    act: &Gaaf<P, S>,
+    xs: &[f64],
+) -> candle_core::Result<()>
 where
-    A32: Differentiable<f32> + Send + Sync + 'static,
-    A64: Differentiable<f64> + Send + Sync + 'static,
+    GaafTwins<P, S>: Twin<f32> + Twin<f64> + Send + Sync + 'static,
 {
     let dev = Device::Cpu;
-    let f = act.f64_fn();
+    let f = act.function::<f64>();
     let x = Tensor::new(xs, &dev)?;
     let ws: Vec<f64> = (0..xs.len())
         .map(|i| 0.5 + (i as f64 * 0.7).sin())
@@ -97,19 +93,12 @@ fn relu_gradient_matches_scalar_derivative_and_finite_differences() -> candle_co
 
 #[test]
 fn any_activation_and_shape_with_another_k() -> Result<(), Box<dyn std::error::Error>> {
-    use gaaf_shapes::{gaaf as gaaf_fn, GaussianBump, GradAccel, Sigmoid};
+    use gaaf_shapes::{GaussianBump, Sigmoid};
     let act = Gaaf::new(
-        gaaf_fn(
-            Sigmoid,
-            GaussianBump::new(0.5, 1.0, 2.0)?,
-            GradAccel::new(100.0)?,
-        ),
-        gaaf_fn(
-            Sigmoid,
-            GaussianBump::new(0.5, 1.0, 2.0)?,
-            GradAccel::new(100.0)?,
-        ),
-    );
+        Sigmoid,
+        GaussianBump::new(0.5, 1.0, 2.0)?,
+        GradAccel::new(100.0)?,
+    )?;
     // x*K = x*100 a quarter period past an integer.
     let xs: Vec<f64> = (-20..20)
         .map(|i| (i as f64 * 13.0 + 0.25) / 100.0)
@@ -139,13 +128,13 @@ fn f32_values_and_gradients_are_bit_identical_to_scalar_calls() -> candle_core::
             "tanh",
             GaafTanh::default().forward(&x)?,
             grad(&GaafTanh::default(), &x, &ones)?,
-            Box::new(*GaafTanh::default().f32_fn()) as Box<dyn Differentiable<f32>>,
+            Box::new(*GaafTanh::default().function::<f32>()) as Box<dyn Differentiable<f32>>,
         ),
         (
             "relu",
             GaafRelu::default().forward(&x)?,
             grad(&GaafRelu::default(), &x, &ones)?,
-            Box::new(*GaafRelu::default().f32_fn()),
+            Box::new(*GaafRelu::default().function::<f32>()),
         ),
     ] {
         let (y, g) = (y.to_vec1::<f32>()?, g.to_vec1::<f32>()?);
@@ -171,7 +160,7 @@ fn f32_values_and_gradients_are_bit_identical_to_scalar_calls() -> candle_core::
 fn strided_offset_and_broadcast_layouts_read_the_right_elements() -> candle_core::Result<()> {
     let dev = Device::Cpu;
     let act = GaafTanh::default();
-    let f = *act.f64_fn();
+    let f = *act.function::<f64>();
     let base = Tensor::arange(0u32, 24, &dev)?
         .to_dtype(DType::F64)?
         .affine(0.37, -4.0)?
@@ -203,7 +192,7 @@ fn strided_offset_and_broadcast_layouts_read_the_right_elements() -> candle_core
 fn gradients_flow_back_through_views_and_accumulate() -> candle_core::Result<()> {
     let dev = Device::Cpu;
     let act = GaafTanh::default();
-    let f = *act.f64_fn();
+    let f = *act.function::<f64>();
     let row = Var::new(&[2.0_f64, -4.0, 0.5], &dev)?;
     // A broadcast view (4 copies of the row), transposed, and the input
     // used a second time: d/dx sum(gaaf(x_bcast^T)) + sum(x) = 4 f'(x) + 1.

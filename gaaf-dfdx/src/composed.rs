@@ -12,7 +12,7 @@ use gaaf_shapes::{Constant, GaussianBump, Identity, Relu, ShiftedSigmoid, Sigmoi
 /// CUDA) needs from an activation and a shape.
 ///
 /// Implemented for [`Tanh`], [`Relu`], [`Sigmoid`], [`Identity`],
-/// [`GaussianBump`] (the paper's [`Exponential`](gaaf_shapes::Exponential)),
+/// [`GaussianBump`] (the paper's shape for tanh),
 /// [`ShiftedSigmoid`] and [`Constant`]. `DropoutMatched` has no closed form
 /// (it is a quadrature), so it runs on the CPU only.
 pub trait TensorFn<E: Dtype> {

@@ -10,13 +10,16 @@
 //!
 //! # Core types
 //!
-//! - [`Gaaf`]: the module, around a `gaaf_core::Gaaf` function; its aliases
-//!   [`GaafTanh`] and [`GaafRelu`] (the paper's shapes, `K = 10,000`) and
-//!   [`GaafOf`] (any `gaaf-shapes` activation and shape, `K` and parameters
-//!   settable). Each is a `ZeroSizedModule`, so it is its own builder, and
-//!   works for any tensor shape, `f32` and `f64`, with and without a tape.
-//!   (The names match `gaaf_shapes::GaafTanh` and friends, the functions these
-//!   modules apply.)
+//! - [`Gaaf`]: the module, GAAF on an activation `P` with a shape `S`
+//!   given with `f64` parameters; its aliases [`GaafTanh`] and [`GaafRelu`]
+//!   (`Default`: the paper's shapes, `K = 10,000`). It holds `K` and the
+//!   shape as values, which survive `to_device`, `to_dtype` and dfdx's other
+//!   conversions, and works for any tensor shape, `f32` and `f64`, with and
+//!   without a tape. Constructors: [`Gaaf::new`]`(phi, shape, accel)`,
+//!   [`Gaaf::with_k`], [`Gaaf::with_shape`]; accessors [`Gaaf::activation`],
+//!   [`Gaaf::shape`], [`Gaaf::k`]. `gaaf-candle`'s modules have the same
+//!   names, constructors and defaults, and both are `gaaf_shapes::GaafTanh`
+//!   and friends (the functions) as modules.
 //! - [`GaafDevice`] and [`try_gaaf`]: the op per device. On
 //!   [`Cpu`](dfdx::tensor::Cpu) it is **one fused op**: the forward writes
 //!   `phi_new(x)` and the backward computes `dx += dy * phi_new'(x)` from the
@@ -56,6 +59,14 @@
 //! let model = dev.build_module::<Mlp, f32>();
 //! let x: Tensor<Rank2<2, 784>, f32, _> = dev.sample_normal();
 //! assert_eq!(model.forward(x).shape(), &(Const::<2>, Const::<10>));
+//!
+//! // The same model in f64, with K = 1,000 in the first layer.
+//! let mut model = model.to_dtype::<f64>();
+//! model.0 .1 = GaafTanh::default().with_k(1_000.0)?;
+//! let x: Tensor<Rank2<2, 784>, f64, _> = dev.sample_normal();
+//! assert_eq!(model.forward(x).shape(), &(Const::<2>, Const::<10>));
+//! assert_eq!(model.to_device(&dev).0 .1.k(), 1_000.0);
+//! # Ok::<(), gaaf_dfdx::Error>(())
 //! ```
 //!
 //! Training a small one:
@@ -94,22 +105,17 @@
 //! - `cuda` (off by default): the modules on dfdx's `Cuda` device, composed
 //!   from dfdx's CUDA ops ([`try_gaaf_composed`]; about twelve element-wise
 //!   kernels per GAAF layer against dfdx `Tanh`'s one). Building it needs a
-//!   CUDA toolkit (nvcc, headers); on a machine without one,
-//!   `../shared/tools/cuda-toolkit-from-wheels.sh DIR` assembles CUDA 13 from
-//!   NVIDIA's wheels. Binaries built with it need the NVIDIA driver
-//!   (`libcuda.so.1`) to start. The CUDA test, on a GPU machine:
+//!   CUDA toolkit (nvcc and headers); binaries built with it need the
+//!   NVIDIA driver (`libcuda.so.1`) to start. The CUDA test compares the
+//!   modules on the GPU with the fused CPU op, values and gradients; on a
+//!   machine with a GPU:
 //!
 //!   ```text
-//!   eval "$(bash ../shared/tools/cuda-toolkit-from-wheels.sh /tmp/cuda13)"
-//!   LD_LIBRARY_PATH=$CUDA_ROOT/lib64 \
-//!     cargo test -p gaaf-dfdx --features cuda --test cuda -- --ignored --nocapture
+//!   cargo test -p gaaf-dfdx --features cuda --test cuda -- --ignored --nocapture
 //!   ```
-//!
-//!   It passed on an NVIDIA H200 (2026-11-27: values within 3.0e-7 of the
-//!   fused CPU op, gradients within 1.3e-6, `f32`), after a fix its first
-//!   run there called for: see [`try_gaaf_composed`] on `g` at integer `x*K`.
 #![forbid(unsafe_code)]
 
+mod collection;
 mod composed;
 mod error;
 mod module;
@@ -117,5 +123,5 @@ mod op;
 
 pub use composed::{try_gaaf_composed, TensorFn};
 pub use error::Error;
-pub use module::{Gaaf, GaafOf, GaafRelu, GaafTanh};
+pub use module::{Gaaf, GaafRelu, GaafTanh};
 pub use op::{try_gaaf, GaafDevice};

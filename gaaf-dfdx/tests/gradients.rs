@@ -5,6 +5,7 @@
 use dfdx::prelude::*;
 use gaaf_core::Differentiable;
 use gaaf_dfdx::{try_gaaf_composed, GaafRelu, GaafTanh};
+use gaaf_shapes::{probe_points, GradAccel};
 
 /// Tolerance of a central finite difference in `f64` with step `H`.
 const FD_TOL: f64 = 1e-6;
@@ -14,15 +15,7 @@ const H: f64 = 1e-8;
 /// `n` points with `lo <= |x| <= hi`, both signs, and `x*K` kept away from the
 /// jumps of `g` so that a finite difference does not straddle one.
 fn saturation_points(lo: f64, hi: f64, n: usize) -> Vec<f64> {
-    (0..n)
-        .map(|i| {
-            let t = i as f64 / (n - 1) as f64;
-            let sign = if i % 2 == 0 { 1.0 } else { -1.0 };
-            // Put x*K at a quarter period past an integer.
-            let x = lo + (hi - lo) * t;
-            sign * ((x * 1e4).floor() + 0.25) / 1e4
-        })
-        .collect()
+    probe_points(&GradAccel::paper(), lo, hi, n).collect()
 }
 
 fn grad_of<
@@ -43,8 +36,8 @@ fn grad_of<
 #[test]
 fn tanh_gradient_matches_scalar_derivative_and_finite_differences() {
     let dev = Cpu::default();
-    let m = GaafTanh::<f64>::default();
-    let f = *m.function();
+    let m = GaafTanh::default();
+    let f = *m.function::<f64>();
     let xs = saturation_points(2.0, 6.0, 41);
     let grads = grad_of(&m, &dev, &xs);
     for (&x, &g) in xs.iter().zip(&grads) {
@@ -62,8 +55,8 @@ fn tanh_gradient_matches_scalar_derivative_and_finite_differences() {
 #[test]
 fn relu_gradient_matches_scalar_derivative_and_finite_differences() {
     let dev = Cpu::default();
-    let m = GaafRelu::<f64>::default();
-    let f = *m.function();
+    let m = GaafRelu::default();
+    let f = *m.function::<f64>();
     let xs = saturation_points(0.05, 2.0, 41);
     let grads = grad_of(&m, &dev, &xs);
     for (&x, &g) in xs.iter().zip(&grads) {
@@ -76,8 +69,8 @@ fn relu_gradient_matches_scalar_derivative_and_finite_differences() {
 #[test]
 fn f32_values_and_gradients_are_bit_identical_to_scalar_calls() {
     let dev = Cpu::default();
-    let m = GaafTanh::<f32>::default();
-    let f = *m.function();
+    let m = GaafTanh::default();
+    let f = *m.function::<f32>();
     let xs: Vec<f32> = saturation_points(2.0, 6.0, 64)
         .into_iter()
         .map(|x| x as f32)
@@ -130,7 +123,7 @@ fn fused_matches_composed_in_f32_at_integer_x_times_k() {
     let n = xs.len();
     let x: Tensor<(usize,), f32, _> = dev.tensor_from_vec(xs, (n,));
     for f in [
-        *GaafTanh::<f32>::default().function(),
+        *GaafTanh::default().function::<f32>(),
         gaaf_shapes::gaaf_tanh::<f32>().with_accel(gaaf_shapes::GradAccel::new(100.0).unwrap()),
     ] {
         let fused = gaaf_dfdx::try_gaaf(&f, x.leaky_trace()).unwrap();
@@ -158,8 +151,8 @@ fn fused_matches_composed_in_f32_at_integer_x_times_k() {
 
 #[test]
 fn fused_matches_composed_dfdx_ops() {
-    check_fused_against_composed(*GaafTanh::<f64>::default().function(), 3.0);
-    check_fused_against_composed(*GaafRelu::<f64>::default().function(), 1.0);
+    check_fused_against_composed(*GaafTanh::default().function::<f64>(), 3.0);
+    check_fused_against_composed(*GaafRelu::default().function::<f64>(), 1.0);
     let sigmoid = gaaf_shapes::gaaf(
         gaaf_shapes::Sigmoid,
         gaaf_shapes::GaussianBump::new(0.5, 1.0, 2.0).unwrap(),
@@ -189,8 +182,8 @@ fn taped_and_untaped_forward_agree() {
 #[test]
 fn gradients_accumulate_when_input_is_used_twice() {
     let dev = Cpu::default();
-    let m = GaafTanh::<f64>::default();
-    let f = *m.function();
+    let m = GaafTanh::default();
+    let f = *m.function::<f64>();
     let x = dev.tensor([2.5_f64, -3.25]);
     // y = gaaf(x) + x: dx = f'(x) + 1.
     let xt = x.leaky_trace();
@@ -203,8 +196,8 @@ fn gradients_accumulate_when_input_is_used_twice() {
 #[test]
 fn broadcast_input_is_made_contiguous() {
     let dev = Cpu::default();
-    let m = GaafTanh::<f64>::default();
-    let f = *m.function();
+    let m = GaafTanh::default();
+    let f = *m.function::<f64>();
     let row = dev.tensor([2.0_f64, -4.0, 0.5]);
     let x: Tensor<Rank2<4, 3>, f64, _, _> = row.leaky_trace().broadcast();
     let y = m.forward(x);

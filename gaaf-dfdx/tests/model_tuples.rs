@@ -3,13 +3,13 @@
 
 use dfdx::optim::{Sgd, SgdConfig};
 use dfdx::prelude::*;
-use gaaf_dfdx::{GaafOf, GaafRelu, GaafTanh};
+use gaaf_dfdx::{Gaaf, GaafRelu, GaafTanh};
 use gaaf_shapes::{Constant, Sigmoid};
 
 type Model = (
     (Linear<6, 16>, BatchNorm1D<16>, GaafTanh, DropoutOneIn<4>),
     (Linear<16, 16>, BatchNorm1D<16>, GaafRelu, Dropout),
-    (Linear<16, 16>, GaafOf<Sigmoid, Constant<f32>>),
+    (Linear<16, 16>, Gaaf<Sigmoid, Constant<f64>>),
     Linear<16, 3>,
 );
 
@@ -45,8 +45,8 @@ fn trains_inside_tuples_with_dropout_and_batchnorm() {
 }
 
 #[test]
-fn f64_models_use_the_f64_modules() {
-    type M64 = ((Linear<3, 5>, GaafTanh<f64>), (Linear<5, 2>, GaafRelu<f64>));
+fn f64_models_use_the_same_modules() {
+    type M64 = ((Linear<3, 5>, GaafTanh), (Linear<5, 2>, GaafRelu));
     let dev = Cpu::default();
     let model = dev.build_module::<M64, f64>();
     let x: Tensor<Rank2<4, 3>, f64, _> = dev.sample_normal();

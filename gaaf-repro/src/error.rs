@@ -125,6 +125,12 @@ impl From<gaaf_candle::Error> for Error {
     }
 }
 
+impl From<gaaf_dfdx::Error> for Error {
+    fn from(e: gaaf_dfdx::Error) -> Self {
+        Error::Config(e.to_string())
+    }
+}
+
 impl From<gaaf_core::Error> for Error {
     fn from(e: gaaf_core::Error) -> Self {
         Error::Config(e.to_string())

@@ -1,7 +1,8 @@
 //! The constant shape: `g` alone, scaled.
 
 use crate::error::{finite, Error};
-use crate::Shape;
+use crate::recast::narrow;
+use crate::{Recast, ShapeFn};
 use gaaf_core::{Differentiable, Real};
 
 /// A constant shape, `s(x) = c`: GAAF adds the same slope `c` everywhere.
@@ -80,4 +81,13 @@ impl<F: Real> Differentiable<F> for Constant<F> {
     }
 }
 
-impl<F: Real> Shape<F> for Constant<F> {}
+impl<F: Real> ShapeFn<F> for Constant<F> {}
+
+impl<F: Real, G: Real> Recast<F> for Constant<G> {
+    type Output = Constant<F>;
+
+    /// [`Constant::new`] with the constant rounded to `F`.
+    fn recast(&self) -> Result<Constant<F>, Error> {
+        Constant::new(narrow("c", self.0)?)
+    }
+}

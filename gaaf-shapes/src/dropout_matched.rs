@@ -2,7 +2,8 @@
 //! deterministically.
 
 use crate::error::{check, Error};
-use crate::{Activation, GaussHermite, Shape, Tabulated};
+use crate::recast::narrow;
+use crate::{Activation, GaussHermite, Recast, ShapeFn, Tabulated};
 use gaaf_core::{Differentiable, Real};
 
 /// The number of Gauss-Hermite nodes [`DropoutMatched`] uses unless told
@@ -307,4 +308,17 @@ impl<F: Real, A: Activation<F>, const N: usize> Differentiable<F> for DropoutMat
     }
 }
 
-impl<F: Real, A: Activation<F>, const N: usize> Shape<F> for DropoutMatched<A, F, N> {}
+impl<F: Real, A: Activation<F>, const N: usize> ShapeFn<F> for DropoutMatched<A, F, N> {}
+
+impl<F: Real, G: Real, A: Activation<F> + Clone, const N: usize> Recast<F>
+    for DropoutMatched<A, G, N>
+{
+    type Output = DropoutMatched<A, F, N>;
+
+    /// [`DropoutMatched::with_nodes`] with `sigma` rounded to `F`: the
+    /// quadrature rule is computed again for `F`, so the result is the shape
+    /// built directly in `F`.
+    fn recast(&self) -> Result<DropoutMatched<A, F, N>, Error> {
+        DropoutMatched::with_nodes(self.activation.clone(), narrow("sigma", self.sigma)?)
+    }
+}

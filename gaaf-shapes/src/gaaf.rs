@@ -1,10 +1,14 @@
 //! GAAF activations built from this crate's activations and shapes.
 
-use crate::{Activation, DropoutMatched, Error, Exponential, Relu, Shape, ShiftedSigmoid, Tanh};
+use crate::{Activation, DropoutMatched, Error, GaussianBump, Relu, ShapeFn, ShiftedSigmoid, Tanh};
 use gaaf_core::{Gaaf, GradAccel, Real};
 
-/// GAAF on tanh with the paper's exponential shape, `tanh + g * exp(-x^2/3.7)`
+/// GAAF on tanh with the paper's shape, the Gaussian bump
+/// `tanh + g * exp(-x^2/3.7)`
 /// (section 5.1). `GaafTanh::<f32>::default()` uses `K = 10,000`.
+///
+/// `gaaf_dfdx::GaafTanh` and `gaaf_candle::GaafTanh` are this function as a
+/// framework module (for `f32` and `f64` tensors, parameters given in `f64`).
 ///
 /// ```
 /// use gaaf_shapes::{Differentiable, GaafTanh};
@@ -12,11 +16,14 @@ use gaaf_core::{Gaaf, GradAccel, Real};
 /// let act = GaafTanh::<f32>::default();
 /// assert!(act.derivative(2.5) > 0.2);
 /// ```
-pub type GaafTanh<F> = Gaaf<Tanh, Exponential<F>, F>;
+pub type GaafTanh<F> = Gaaf<Tanh, GaussianBump<F>, F>;
 
 /// GAAF on ReLU with the paper's shifted-sigmoid shape,
 /// `relu + g * sigmoid(5 (x + 0.5))` (section 5.2).
 /// `GaafRelu::<f32>::default()` uses `K = 10,000`.
+///
+/// `gaaf_dfdx::GaafRelu` and `gaaf_candle::GaafRelu` are this function as a
+/// framework module.
 ///
 /// ```
 /// use gaaf_shapes::{Differentiable, GaafRelu};
@@ -40,6 +47,9 @@ pub type GaafDropoutMatched<A, F> = Gaaf<A, DropoutMatched<A, F>, F>;
 /// `phi + g * s`: any activation with any shape and any `g`. The result is
 /// [`gaaf_core::Differentiable`], so it runs through `gaaf-core`'s kernels and
 /// goes into any framework module that takes an activation.
+/// `gaaf_dfdx::Gaaf::new(phi, shape, accel)` and
+/// `gaaf_candle::Gaaf::new(phi, shape, accel)` take the same three parts
+/// (with `f64` parameters) and make a module of it.
 ///
 /// ```
 /// use gaaf_shapes::{gaaf, Differentiable, GaussianBump, GradAccel, Sigmoid};
@@ -48,7 +58,7 @@ pub type GaafDropoutMatched<A, F> = Gaaf<A, DropoutMatched<A, F>, F>;
 /// assert!((act.derivative(0.0_f64) - 0.45).abs() < 1e-3);
 /// # Ok::<(), gaaf_shapes::Error>(())
 /// ```
-pub fn gaaf<F: Real, A: Activation<F>, S: Shape<F>>(
+pub fn gaaf<F: Real, A: Activation<F>, S: ShapeFn<F>>(
     phi: A,
     shape: S,
     accel: GradAccel<F>,
@@ -66,7 +76,7 @@ pub fn gaaf<F: Real, A: Activation<F>, S: Shape<F>>(
 /// assert!((act.derivative(3.0) - 0.0979).abs() < 1e-3);
 /// ```
 pub fn gaaf_tanh<F: Real>() -> GaafTanh<F> {
-    Gaaf::new(Tanh, Exponential::paper_tanh(), GradAccel::paper())
+    Gaaf::new(Tanh, GaussianBump::paper_tanh(), GradAccel::paper())
 }
 
 /// The paper's GAAF for ReLU, with `K = 10,000` ([`GaafRelu`]).

@@ -1,13 +1,15 @@
-//! The Gaussian bump, and the paper's exponential shape for tanh.
+//! The Gaussian bump, the paper's shape for tanh.
 
 use crate::error::{cast, finite, positive, Error};
-use crate::Shape;
+use crate::recast::narrow;
+use crate::{Recast, ShapeFn};
 use gaaf_core::{Differentiable, Real};
 
 /// A Gaussian bump, `s(x) = height * exp(-(x - center)^2 / width)`.
 ///
 /// With `height = 1`, `center = 0` and `width = 3.7` it is the paper's
-/// exponential shape for tanh (Fig. 5a, [`Exponential::paper_tanh`]). The
+/// shape for tanh (Fig. 5a, [`GaussianBump::paper_tanh`]; the paper calls it
+/// "an exponential function", section 4). The
 /// paper's text gives no formula; the width 3.7 is a fit to its figure, and
 /// puts `s(±2) = 0.34` and `s(±4.13) = 0.01`: the extra slope covers the
 /// saturation shoulders of tanh (`tanh'(2) = 0.07`) and fades where dropout's
@@ -19,9 +21,9 @@ use gaaf_core::{Differentiable, Real};
 /// # Example
 ///
 /// ```
-/// use gaaf_shapes::{Differentiable, Exponential, GaussianBump};
+/// use gaaf_shapes::{Differentiable, GaussianBump};
 ///
-/// let s = Exponential::<f64>::paper_tanh();
+/// let s = GaussianBump::<f64>::paper_tanh();
 /// assert_eq!(s.value(0.0), 1.0);
 /// assert!((s.value(2.0) - (-4.0_f64 / 3.7).exp()).abs() < 1e-15);
 ///
@@ -39,22 +41,12 @@ pub struct GaussianBump<F> {
     neg_inv_width: F,
 }
 
-/// The paper's name for the shape it uses with tanh: "an exponential function"
-/// (section 4), a [`GaussianBump`] centred at 0.
-///
-/// ```
-/// use gaaf_shapes::{Differentiable, Exponential};
-///
-/// assert_eq!(Exponential::<f32>::paper_tanh().value(0.0), 1.0);
-/// ```
-pub type Exponential<F> = GaussianBump<F>;
-
 /// The width the paper's Fig. 5a implies for `exp(-x^2 / width)`.
 ///
 /// ```
-/// use gaaf_shapes::{Exponential, PAPER_TANH_WIDTH};
+/// use gaaf_shapes::{GaussianBump, PAPER_TANH_WIDTH};
 ///
-/// assert_eq!(Exponential::<f64>::paper_tanh().width(), PAPER_TANH_WIDTH);
+/// assert_eq!(GaussianBump::<f64>::paper_tanh().width(), PAPER_TANH_WIDTH);
 /// ```
 pub const PAPER_TANH_WIDTH: f64 = 3.7;
 
@@ -172,4 +164,17 @@ impl<F: Real> Differentiable<F> for GaussianBump<F> {
     }
 }
 
-impl<F: Real> Shape<F> for GaussianBump<F> {}
+impl<F: Real> ShapeFn<F> for GaussianBump<F> {}
+
+impl<F: Real, G: Real> Recast<F> for GaussianBump<G> {
+    type Output = GaussianBump<F>;
+
+    /// [`GaussianBump::new`] with the three constants rounded to `F`.
+    fn recast(&self) -> Result<GaussianBump<F>, Error> {
+        GaussianBump::new(
+            narrow("height", self.height)?,
+            narrow("center", self.center)?,
+            narrow("width", self.width)?,
+        )
+    }
+}

@@ -10,17 +10,25 @@
 //! - [`Activation`]: an activation with its slope and curvature, and its mean
 //!   slope under Gaussian noise. Implemented by [`Tanh`], [`Relu`], [`Sigmoid`]
 //!   and [`Identity`].
-//! - [`Shape`]: a shape function. The paper's shapes: [`Exponential`] for tanh
-//!   (a [`GaussianBump`], `exp(-x^2/3.7)`) and [`ShiftedSigmoid`] for ReLU
-//!   (`sigmoid(5 (x + 0.5))`); also [`Constant`] and the general
-//!   [`GaussianBump`].
+//! - [`ShapeFn`]: a shape function `s`. The paper's shapes:
+//!   [`GaussianBump::paper_tanh`] for tanh (`exp(-x^2/3.7)`, which the paper
+//!   calls "an exponential function") and [`ShiftedSigmoid::paper_relu`] for
+//!   ReLU (`sigmoid(5 (x + 0.5))`); also [`Constant`].
 //! - [`DropoutMatched`]: beyond the paper, the shape that supplies the slope
 //!   dropout's noise would (Eq. 6), from a noise level or a dropout rate
 //!   ([`dropout_sigma`]), computed with [`GaussHermite`] quadrature, and
 //!   [`Tabulated`], which makes such a costly shape O(1) per element.
 //! - [`gaaf`], [`gaaf_tanh`], [`gaaf_relu`], [`gaaf_dropout_matched`]: the
 //!   combinator `phi + g*s`, which is `gaaf-core`'s [`Gaaf`] and is itself
-//!   [`Differentiable`], so GAAF goes wherever an activation goes.
+//!   [`Differentiable`], so GAAF goes wherever an activation goes. The
+//!   modules of the same names in `gaaf-dfdx` and `gaaf-candle`
+//!   (`GaafTanh`, `GaafRelu`, `Gaaf`) are these functions as framework
+//!   modules, for `f32` and `f64` tensors alike.
+//! - [`GaafTwins`] and [`Recast`]: one GAAF activation defined with `f64`
+//!   parameters together with its `f32` twin, what those modules hold; and
+//!   the same function with its constants in another float type.
+//! - [`probe_points`]: inputs off the jumps of `g`, where finite differences
+//!   check GAAF's gradient.
 //! - [`Error`]: the crate's error type.
 //!
 //! The paper gives no formulas for its shapes; the defaults here are fits to
@@ -64,10 +72,13 @@ mod dropout_matched;
 mod error;
 mod gaaf;
 mod gaussian_bump;
+mod probe;
 mod quadrature;
-mod shape;
+mod recast;
+mod shape_fn;
 mod shifted_sigmoid;
 mod tabulated;
+mod twins;
 
 pub use activation::{Activation, Identity, Relu, Sigmoid, Tanh};
 pub use constant::Constant;
@@ -76,11 +87,14 @@ pub use error::Error;
 pub use gaaf::{
     gaaf, gaaf_dropout_matched, gaaf_relu, gaaf_tanh, GaafDropoutMatched, GaafRelu, GaafTanh,
 };
-pub use gaussian_bump::{Exponential, GaussianBump, PAPER_TANH_WIDTH};
+pub use gaussian_bump::{GaussianBump, PAPER_TANH_WIDTH};
+pub use probe::probe_points;
 pub use quadrature::GaussHermite;
-pub use shape::Shape;
+pub use recast::Recast;
+pub use shape_fn::ShapeFn;
 pub use shifted_sigmoid::{ShiftedSigmoid, PAPER_RELU_SHIFT, PAPER_RELU_SLOPE};
 pub use tabulated::Tabulated;
+pub use twins::{Gaaf32, GaafTwins, Twin};
 
 pub use gaaf_core::{kernel, Differentiable, Float, Gaaf, GradAccel, Real, PAPER_K};
 

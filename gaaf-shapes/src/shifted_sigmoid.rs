@@ -2,7 +2,8 @@
 
 use crate::activation::logistic;
 use crate::error::{cast, finite, Error};
-use crate::Shape;
+use crate::recast::narrow;
+use crate::{Recast, ShapeFn};
 use gaaf_core::{Differentiable, Real};
 
 /// A shifted sigmoid, `s(x) = 1 / (1 + exp(-slope * (x + shift)))`.
@@ -135,4 +136,13 @@ impl<F: Real> Differentiable<F> for ShiftedSigmoid<F> {
     }
 }
 
-impl<F: Real> Shape<F> for ShiftedSigmoid<F> {}
+impl<F: Real> ShapeFn<F> for ShiftedSigmoid<F> {}
+
+impl<F: Real, G: Real> Recast<F> for ShiftedSigmoid<G> {
+    type Output = ShiftedSigmoid<F>;
+
+    /// [`ShiftedSigmoid::new`] with both constants rounded to `F`.
+    fn recast(&self) -> Result<ShiftedSigmoid<F>, Error> {
+        ShiftedSigmoid::new(narrow("slope", self.slope)?, narrow("shift", self.shift)?)
+    }
+}

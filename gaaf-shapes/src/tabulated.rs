@@ -2,7 +2,8 @@
 //! that are costly to evaluate, such as [`crate::DropoutMatched`].
 
 use crate::error::{check, Error};
-use crate::Shape;
+use crate::recast::narrow;
+use crate::{Recast, ShapeFn};
 use gaaf_core::{Differentiable, Real};
 
 /// A function tabulated at `M` equally spaced nodes on `[lo, hi]` (value and
@@ -207,7 +208,34 @@ impl<F: Real, const M: usize> Differentiable<F> for Tabulated<F, M> {
     }
 }
 
-impl<F: Real, const M: usize> Shape<F> for Tabulated<F, M> {}
+impl<F: Real, const M: usize> ShapeFn<F> for Tabulated<F, M> {}
+
+impl<F: Real, G: Real, const M: usize> Recast<F> for Tabulated<G, M> {
+    type Output = Tabulated<F, M>;
+
+    /// The same table with every stored number rounded to `F`, node values
+    /// and slopes included: nothing is sampled again. Widening (`f32` to
+    /// `f64`) is exact, so a widened table narrows back to itself bit for
+    /// bit; a table sampled in `f64` and narrowed differs from one sampled in
+    /// `f32` by the rounding of the sampled function.
+    fn recast(&self) -> Result<Tabulated<F, M>, Error> {
+        let mut values = [F::zero(); M];
+        let mut slopes = [F::zero(); M];
+        for i in 0..M {
+            values[i] = narrow("values", self.values[i])?;
+            slopes[i] = narrow("slopes", self.slopes[i])?;
+        }
+        Ok(Tabulated {
+            lo: narrow("lo", self.lo)?,
+            hi: narrow("hi", self.hi)?,
+            step: narrow("step", self.step)?,
+            inv_step: narrow("inv_step", self.inv_step)?,
+            values,
+            slopes,
+            positive_part: self.positive_part,
+        })
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -5,48 +5,40 @@
 //! buffer first, so that the kernel itself is always the one fused,
 //! vectorising pass over slices.
 
+use super::Twins;
 use crate::module::Fns;
 use crate::Error;
 use candle_core::backend::BackendStorage;
 use candle_core::{CpuStorage, Layout, Result};
 use gaaf_core::{kernel, Differentiable};
+use gaaf_shapes::Twin;
 use std::borrow::Cow;
 
 /// `phi_new(x)` for every element of `s` as laid out by `l`.
-pub(super) fn forward<A32, A64>(
-    fns: &Fns<A32, A64>,
-    s: &CpuStorage,
-    l: &Layout,
-) -> Result<CpuStorage>
-where
-    A32: Differentiable<f32>,
-    A64: Differentiable<f64>,
-{
+pub(super) fn forward<T: Twins>(fns: &Fns<T>, s: &CpuStorage, l: &Layout) -> Result<CpuStorage> {
+    let (f32_fn, f64_fn) = (Twin::<f32>::twin(&fns.twins), Twin::<f64>::twin(&fns.twins));
     match s {
-        CpuStorage::F32(data) => Ok(CpuStorage::F32(forward_slice(&fns.f32, data, l)?)),
-        CpuStorage::F64(data) => Ok(CpuStorage::F64(forward_slice(&fns.f64, data, l)?)),
+        CpuStorage::F32(data) => Ok(CpuStorage::F32(forward_slice(f32_fn, data, l)?)),
+        CpuStorage::F64(data) => Ok(CpuStorage::F64(forward_slice(f64_fn, data, l)?)),
         other => Err(candle_core::Error::UnsupportedDTypeForOp(other.dtype(), "gaaf").bt()),
     }
 }
 
 /// `dy * phi_new'(x)` for `x` in `s1` (layout `l1`) and `dy` in `s2` (`l2`).
-pub(super) fn backward<A32, A64>(
-    fns: &Fns<A32, A64>,
+pub(super) fn backward<T: Twins>(
+    fns: &Fns<T>,
     s1: &CpuStorage,
     l1: &Layout,
     s2: &CpuStorage,
     l2: &Layout,
-) -> Result<CpuStorage>
-where
-    A32: Differentiable<f32>,
-    A64: Differentiable<f64>,
-{
+) -> Result<CpuStorage> {
+    let (f32_fn, f64_fn) = (Twin::<f32>::twin(&fns.twins), Twin::<f64>::twin(&fns.twins));
     match (s1, s2) {
         (CpuStorage::F32(x), CpuStorage::F32(dy)) => {
-            Ok(CpuStorage::F32(backward_slice(&fns.f32, x, l1, dy, l2)?))
+            Ok(CpuStorage::F32(backward_slice(f32_fn, x, l1, dy, l2)?))
         }
         (CpuStorage::F64(x), CpuStorage::F64(dy)) => {
-            Ok(CpuStorage::F64(backward_slice(&fns.f64, x, l1, dy, l2)?))
+            Ok(CpuStorage::F64(backward_slice(f64_fn, x, l1, dy, l2)?))
         }
         (x, dy) if x.dtype() != dy.dtype() => Err(candle_core::Error::DTypeMismatchBinaryOp {
             lhs: x.dtype(),

@@ -49,7 +49,7 @@ fn ptx() -> Result<&'static str> {
 pub(super) fn require_kernel(kernel: Option<CudaKernel>) -> Result<CudaKernel> {
     kernel.ok_or_else(|| {
         candle_core::Error::Cuda(
-            "gaaf: this activation has no CUDA kernel (only GaafTanh and GaafRelu do)".into(),
+            "gaaf: this activation has no CUDA kernel (only tanh with a Gaussian bump and ReLU with a shifted sigmoid have one)".into(),
         )
     })
 }

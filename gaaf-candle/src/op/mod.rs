@@ -19,16 +19,19 @@ mod cuda;
 use crate::module::Fns;
 use crate::Gaaf;
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Result, Shape, Tensor};
-use gaaf_core::Differentiable;
+use gaaf_shapes::{GaafTwins, GaussianBump, Recast, Relu, ShiftedSigmoid, Tanh, Twin};
+use std::any::Any;
 use std::sync::Arc;
 
 /// The CUDA kernel a GAAF activation runs as on candle's CUDA device, with
 /// the constants passed to it as kernel arguments.
 ///
-/// Only the paper's two activation families have CUDA kernels; they are set
-/// by the constructors of [`GaafTanh`](crate::GaafTanh) and
-/// [`GaafRelu`](crate::GaafRelu). A [`Gaaf`] built with [`Gaaf::new`] from
-/// functions of your own has none and runs on the CPU only.
+/// Only the paper's two activation families have CUDA kernels: a [`Gaaf`]
+/// on [`Tanh`] with a [`GaussianBump<f64>`] (such as
+/// [`GaafTanh`](crate::GaafTanh)) and one on [`Relu`] with a
+/// [`ShiftedSigmoid<f64>`] ([`GaafRelu`](crate::GaafRelu)), whatever their
+/// constants. Other activations and shapes have none and run on the CPU
+/// only.
 ///
 /// ```
 /// use gaaf_candle::{CudaKernel, GaafRelu};
@@ -61,6 +64,33 @@ pub enum CudaKernel {
     },
 }
 
+impl CudaKernel {
+    /// The kernel for activation `phi` with `shape` and frequency constant
+    /// `k`, if there is one. The module is generic over its parts, and Rust
+    /// has no specialisation, so the parts are recognised by their type at
+    /// run time, once, when the module is made.
+    pub(crate) fn for_parts(phi: &dyn Any, shape: &dyn Any, k: f64) -> Option<Self> {
+        if phi.is::<Tanh>() {
+            let s = shape.downcast_ref::<GaussianBump<f64>>()?;
+            return Some(CudaKernel::Tanh {
+                k,
+                height: s.height(),
+                center: s.center(),
+                width: s.width(),
+            });
+        }
+        if phi.is::<Relu>() {
+            let s = shape.downcast_ref::<ShiftedSigmoid<f64>>()?;
+            return Some(CudaKernel::Relu {
+                k,
+                slope: s.slope(),
+                shift: s.shift(),
+            });
+        }
+        None
+    }
+}
+
 /// Applies the GAAF activation `act` to `x`, element-wise, with its exact
 /// derivative `phi'(x) + s(x) + g(x) * s'(x)` in the backward pass.
 ///
@@ -72,9 +102,8 @@ pub enum CudaKernel {
 ///
 /// A [`candle_core::Error`] when `x` is neither `f32` nor `f64`
 /// (`UnsupportedDTypeForOp`), or lives on a device without a kernel for
-/// `act`: CUDA needs a [`CudaKernel`] (the `cuda` feature and a
-/// [`GaafTanh`](crate::GaafTanh) or [`GaafRelu`](crate::GaafRelu)); Metal has
-/// none.
+/// `act`: CUDA needs a [`CudaKernel`] (the `cuda` feature and GAAF on tanh
+/// or ReLU with the paper's shape families); Metal has none.
 ///
 /// # Example
 ///
@@ -86,14 +115,13 @@ pub enum CudaKernel {
 /// let act = GaafTanh::default();
 /// let x = Tensor::new(&[-3.0_f32, 0.5, 2.0], &Device::Cpu)?;
 /// let y = gaaf(&x, &act)?;
-/// let want: Vec<f32> = [-3.0_f32, 0.5, 2.0].iter().map(|&v| act.f32_fn().value(v)).collect();
+/// let want: Vec<f32> = [-3.0_f32, 0.5, 2.0].iter().map(|&v| act.function::<f32>().value(v)).collect();
 /// assert_eq!(y.to_vec1::<f32>()?, want);
 /// # Ok::<(), candle_core::Error>(())
 /// ```
-pub fn gaaf<A32, A64>(x: &Tensor, act: &Gaaf<A32, A64>) -> Result<Tensor>
+pub fn gaaf<P: Recast<f32>, S: Recast<f32>>(x: &Tensor, act: &Gaaf<P, S>) -> Result<Tensor>
 where
-    A32: Differentiable<f32> + Send + Sync + 'static,
-    A64: Differentiable<f64> + Send + Sync + 'static,
+    GaafTwins<P, S>: Twin<f32> + Twin<f64> + Send + Sync + 'static,
 {
     let op = GaafFwd {
         fns: act.fns().clone(),
@@ -125,22 +153,21 @@ where
 /// let x = Tensor::new(&[-3.0_f32, 0.5], &Device::Cpu)?;
 /// let dy = Tensor::new(&[2.0_f32, 1.0], &Device::Cpu)?;
 /// let dx = gaaf_backward(&x, &dy, &act)?.to_vec1::<f32>()?;
-/// assert_eq!(dx[0], 2.0 * act.f32_fn().derivative(-3.0));
+/// assert_eq!(dx[0], 2.0 * act.function::<f32>().derivative(-3.0));
 /// # Ok::<(), candle_core::Error>(())
 /// ```
-pub fn gaaf_backward<A32, A64>(x: &Tensor, dy: &Tensor, act: &Gaaf<A32, A64>) -> Result<Tensor>
+pub fn gaaf_backward<P: Recast<f32>, S: Recast<f32>>(
+    x: &Tensor,
+    dy: &Tensor,
+    act: &Gaaf<P, S>,
+) -> Result<Tensor>
 where
-    A32: Differentiable<f32> + Send + Sync + 'static,
-    A64: Differentiable<f64> + Send + Sync + 'static,
+    GaafTwins<P, S>: Twin<f32> + Twin<f64> + Send + Sync + 'static,
 {
     backward_with(act.fns(), x, dy)
 }
 
-fn backward_with<A32, A64>(fns: &Arc<Fns<A32, A64>>, x: &Tensor, dy: &Tensor) -> Result<Tensor>
-where
-    A32: Differentiable<f32> + Send + Sync + 'static,
-    A64: Differentiable<f64> + Send + Sync + 'static,
-{
+fn backward_with<T: Twins>(fns: &Arc<Fns<T>>, x: &Tensor, dy: &Tensor) -> Result<Tensor> {
     let op = GaafBwd { fns: fns.clone() };
     if x.device().is_cpu() {
         x.apply_op2_no_bwd(dy, &op)
@@ -149,21 +176,24 @@ where
     }
 }
 
+/// What the ops need of a module's functions: the twin for each float type,
+/// shareable across threads. Every [`GaafTwins`] whose twins are
+/// differentiable is one.
+pub(crate) trait Twins: Twin<f32> + Twin<f64> + Send + Sync + 'static {}
+
+impl<T: Twin<f32> + Twin<f64> + Send + Sync + 'static> Twins for T {}
+
 /// The forward op: `y = phi_new(x)`.
-struct GaafFwd<A32, A64> {
-    fns: Arc<Fns<A32, A64>>,
+struct GaafFwd<T> {
+    fns: Arc<Fns<T>>,
 }
 
 /// The backward op on `(x, dy)`: `dx = dy * phi_new'(x)`.
-struct GaafBwd<A32, A64> {
-    fns: Arc<Fns<A32, A64>>,
+struct GaafBwd<T> {
+    fns: Arc<Fns<T>>,
 }
 
-impl<A32, A64> CustomOp1 for GaafFwd<A32, A64>
-where
-    A32: Differentiable<f32> + Send + Sync + 'static,
-    A64: Differentiable<f64> + Send + Sync + 'static,
-{
+impl<T: Twins> CustomOp1 for GaafFwd<T> {
     fn name(&self) -> &'static str {
         "gaaf"
     }
@@ -188,11 +218,7 @@ where
     }
 }
 
-impl<A32, A64> CustomOp2 for GaafBwd<A32, A64>
-where
-    A32: Differentiable<f32> + Send + Sync + 'static,
-    A64: Differentiable<f64> + Send + Sync + 'static,
-{
+impl<T: Twins> CustomOp2 for GaafBwd<T> {
     fn name(&self) -> &'static str {
         "gaaf-backward"
     }

@@ -136,7 +136,7 @@ impl ConvNet {
         }
         let narrow = |w: usize| (w / config.width_divisor).max(1);
         let act = if config.variant.gaaf() {
-            Act::Gaaf(GaafRelu::paper().with_k(config.gaaf_k)?)
+            Act::Gaaf(GaafRelu::default().with_k(config.gaaf_k)?)
         } else {
             Act::Relu
         };

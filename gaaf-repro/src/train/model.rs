@@ -5,8 +5,8 @@
 use crate::error::Result;
 use crate::{TrainConfig, Variant};
 use dfdx::prelude::*;
-use gaaf_dfdx::{GaafOf, GaafTanh};
-use gaaf_shapes::{DropoutMatched, GaussianBump, GradAccel, Tabulated, Tanh};
+use gaaf_dfdx::{Gaaf, GaafTanh};
+use gaaf_shapes::{DropoutMatched, GaussianBump, GradAccel, Recast, Tabulated, Tanh};
 
 /// Input pixels.
 pub(crate) const INPUT: usize = 784;
@@ -33,7 +33,7 @@ pub(crate) type Rows<const N: usize, T = NoneTape> = Tensor<(usize, Const<N>), f
 const MATCHED_TABLE_NODES: usize = 1024;
 
 /// The GAAF activation with the dropout-matched shape, tabulated.
-pub(crate) type MatchedAct = GaafOf<Tanh, Tabulated<f32, MATCHED_TABLE_NODES>>;
+pub(crate) type MatchedAct = Gaaf<Tanh, Tabulated<f64, MATCHED_TABLE_NODES>>;
 
 /// One hidden layer's activation.
 #[derive(Debug, Clone)]
@@ -57,9 +57,9 @@ impl Act {
 
     /// The activation of the GAAF variant.
     pub(crate) fn gaaf(config: &TrainConfig) -> Result<Self> {
-        let shape = GaussianBump::new(1.0, 0.0, config.shape_width as f32)?;
-        let accel = GradAccel::new(config.gaaf_k as f32)?;
-        Ok(Act::Gaaf(GaafTanh::new(Tanh, shape, accel)))
+        let shape = GaussianBump::new(1.0, 0.0, config.shape_width)?;
+        let accel = GradAccel::new(config.gaaf_k)?;
+        Ok(Act::Gaaf(GaafTanh::new(Tanh, shape, accel)?))
     }
 
     /// GAAF-tanh with the shape matched to net noise of standard deviation
@@ -67,9 +67,13 @@ impl Act {
     /// ten times a whole training step's activations; its table is within 2e-5
     /// of it and costs a few multiplications (gaaf-shapes' `tabulated`).
     pub(crate) fn matched(config: &TrainConfig, sigma: f64) -> Result<Self> {
-        let shape = DropoutMatched::new(Tanh, sigma as f32)?.tabulated()?;
-        let accel = GradAccel::new(config.gaaf_k as f32)?;
-        Ok(Act::Matched(Box::new(MatchedAct::new(Tanh, shape, accel))))
+        // Sampled in f32 as before and widened (exactly): the module's f32
+        // twin is this very table.
+        let table: Tabulated<f32, MATCHED_TABLE_NODES> =
+            DropoutMatched::new(Tanh, sigma as f32)?.tabulated()?;
+        let shape: Tabulated<f64, MATCHED_TABLE_NODES> = table.recast()?;
+        let accel = GradAccel::new(config.gaaf_k)?;
+        Ok(Act::Matched(Box::new(MatchedAct::new(Tanh, shape, accel)?)))
     }
 }
 
