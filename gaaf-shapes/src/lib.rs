@@ -97,9 +97,3 @@ pub use tabulated::Tabulated;
 pub use twins::{Gaaf32, GaafTwins, Twin};
 
 pub use gaaf_core::{kernel, Differentiable, Float, Gaaf, GradAccel, Real, PAPER_K};
-
-// The workspace README's examples use this crate; run them as doc tests so the
-// README cannot drift from the API.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct WorkspaceReadme;
