@@ -2,8 +2,9 @@
 //! resume, and the refusal of a checkpoint made with another configuration.
 
 use gaaf_data::{Dataset, Splits};
-use gaaf_repro::train::{train, train_until, Outcome, RunData};
-use gaaf_repro::{Error, RunResult, TrainConfig, Variant};
+use gaaf_repro::mnist::{prepare, train, train_until, Config, Run, Variant};
+use gaaf_repro::sweep::{Outcome, RunData, Stopping};
+use gaaf_repro::Error;
 use ndarray::Array4;
 
 /// `n` 28x28 images of 10 classes: class `c` lights rows `2c..2c+3`, plus
@@ -37,19 +38,21 @@ fn splits() -> Splits {
     }
 }
 
-fn config(variant: Variant) -> TrainConfig {
-    TrainConfig {
+fn config(variant: Variant) -> Config {
+    Config {
         lr: 0.05,
         batch_size: 50,
-        max_epochs: 3,
-        patience: 3,
+        stopping: Stopping {
+            max_epochs: 3,
+            patience: 3,
+        },
         val_size: 100,
-        ..TrainConfig::new(variant, 7)
+        ..Config::new(variant, 7)
     }
 }
 
 /// The result without its wall-clock fields.
-fn untimed(mut r: RunResult) -> RunResult {
+fn untimed(mut r: Run) -> Run {
     r.seconds = 0.0;
     for e in &mut r.epochs {
         e.seconds = 0.0;
@@ -57,7 +60,7 @@ fn untimed(mut r: RunResult) -> RunResult {
     r
 }
 
-fn run(config: &TrainConfig, data: &RunData) -> RunResult {
+fn run(config: &Config, data: &RunData) -> Run {
     let dir = tempfile::tempdir().unwrap();
     untimed(train(config, data, dir.path(), &()).unwrap())
 }
@@ -67,7 +70,7 @@ fn same_seed_same_result_and_the_model_learns() {
     let splits = splits();
     for variant in [Variant::Dropout, Variant::Gaaf] {
         let c = config(variant);
-        let data = RunData::prepare(&splits, &c).unwrap();
+        let data = prepare(&splits, &c).unwrap();
         let a = run(&c, &data);
         let b = run(&c, &data);
         assert_eq!(a, b, "{variant:?}");
@@ -91,7 +94,7 @@ fn same_seed_same_result_and_the_model_learns() {
         }
         // A result survives its JSON file bit-exactly.
         let json = serde_json::to_string(&a).unwrap();
-        assert_eq!(serde_json::from_str::<RunResult>(&json).unwrap(), a);
+        assert_eq!(serde_json::from_str::<Run>(&json).unwrap(), a);
     }
 }
 
@@ -100,7 +103,7 @@ fn a_resumed_run_equals_an_uninterrupted_one() {
     let splits = splits();
     for variant in [Variant::Dropout, Variant::DropoutMatched] {
         let c = config(variant);
-        let data = RunData::prepare(&splits, &c).unwrap();
+        let data = prepare(&splits, &c).unwrap();
         let whole = run(&c, &data);
         let dir = tempfile::tempdir().unwrap();
         let stopped = train_until(&c, &data, dir.path(), &(), Some(1)).unwrap();
@@ -114,10 +117,10 @@ fn a_resumed_run_equals_an_uninterrupted_one() {
 fn a_checkpoint_of_another_configuration_is_refused() {
     let splits = splits();
     let c = config(Variant::Base);
-    let data = RunData::prepare(&splits, &c).unwrap();
+    let data = prepare(&splits, &c).unwrap();
     let dir = tempfile::tempdir().unwrap();
     train_until(&c, &data, dir.path(), &(), Some(1)).unwrap();
-    let other = TrainConfig { lr: 0.01, ..c };
+    let other = Config { lr: 0.01, ..c };
     let err = train(&other, &data, dir.path(), &()).unwrap_err();
     assert!(matches!(err, Error::ConfigMismatch { .. }), "{err}");
 }

@@ -1,12 +1,13 @@
 //! What one convolutional run produces, as written to
 //! `<out>/runs/<run-id>.json`. Table 5 is built from these files alone.
 
-use super::ConvConfig;
+use super::Config;
+use crate::sweep::Record;
 use serde::{Deserialize, Serialize};
 
 /// One epoch of training.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConvEpoch {
+pub struct Epoch {
     /// 1-based epoch number.
     pub epoch: usize,
     /// Mean training loss (cross-entropy) over the epoch's batches.
@@ -22,11 +23,11 @@ pub struct ConvEpoch {
 
 /// Everything one finished convolutional run reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConvRunResult {
+pub struct Run {
     /// The configuration it ran with, in full.
-    pub config: ConvConfig,
+    pub config: Config,
     /// One record per epoch trained.
-    pub epochs: Vec<ConvEpoch>,
+    pub epochs: Vec<Epoch>,
     /// The epoch of the best validation accuracy.
     pub best_epoch: usize,
     /// The best validation accuracy, in [0, 1].
@@ -42,4 +43,16 @@ pub struct ConvRunResult {
     pub machine: String,
     /// Wall-clock seconds for the whole run.
     pub seconds: f64,
+}
+
+impl Record for Epoch {
+    fn train_loss(&self) -> f64 {
+        self.train_loss
+    }
+    fn val_acc(&self) -> f64 {
+        self.val_acc
+    }
+    fn seconds(&self) -> f64 {
+        self.seconds
+    }
 }

@@ -1,0 +1,403 @@
+//! The MNIST experiment of section 5.1 (Tables 1-4, Figures 1, 3 and 6):
+//! every (seed, variant) run of the 784-512-256-256-10 tanh MLP, trained with
+//! dfdx on the CPU, sharded and run side by side, reusing finished runs and
+//! resuming unfinished ones ([`crate::sweep`]), then the report
+//! ([`report::write_report`]).
+//!
+//! Files under `out`: `runs/<run-id>.json` (one finished run, the [`Run`]
+//! schema), `checkpoints/<run-id>/` (its checkpoints), and the report
+//! (tables, figures, `report.md`). A sharded run (`count > 1`) writes the
+//! report of its own runs into `shards/<index>-of-<count>/`, so shards never
+//! write the same file; `merge_only` then builds the full report from every
+//! `runs/*.json`.
+//!
+//! **Reuse rule**: a run whose `runs/<run-id>.json` exists is reused when its
+//! configuration equals the requested one; when it differs, the sweep stops
+//! with [`Error::ConfigMismatch`](crate::Error::ConfigMismatch) (one line,
+//! naming the file) instead of overwriting or mixing results: choose another
+//! `--out` or delete the file. The same holds for an unfinished run's
+//! checkpoint.
+
+pub mod analysis;
+mod config;
+mod model;
+pub mod report;
+mod results;
+mod train;
+
+pub use config::Config;
+pub use results::{
+    Epoch, Histogram, LayerCorrelation, Run, Variant, CORRELATION_BINS, CORRELATION_THRESHOLDS,
+    NET_BINS, NET_RANGE,
+};
+pub use train::{prepare, train, train_until, Trainer, NET_VARIANCE_BATCH, NET_VARIANCE_PASSES};
+
+use crate::error::Result;
+use crate::report_common::ReportMeta;
+use crate::sweep::{self, Job, Progress, SweepOptions};
+use std::path::Path;
+
+/// Values that replace [`Config::new`]'s defaults (and `--quick`'s).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    /// [`Config::lr`].
+    pub lr: Option<f64>,
+    /// [`Config::batch_size`].
+    pub batch_size: Option<usize>,
+    /// The `max_epochs` of [`Config::stopping`].
+    pub max_epochs: Option<usize>,
+    /// The `patience` of [`Config::stopping`].
+    pub patience: Option<usize>,
+    /// [`Config::dropout_p`].
+    pub dropout_p: Option<f64>,
+    /// [`Config::gaaf_k`].
+    pub gaaf_k: Option<f64>,
+    /// [`Config::shape_width`].
+    pub shape_width: Option<f64>,
+    /// [`Config::val_size`].
+    pub val_size: Option<usize>,
+    /// [`Config::train_subset`].
+    pub train_subset: Option<usize>,
+    /// [`Config::test_subset`].
+    pub test_subset: Option<usize>,
+}
+
+/// The quick settings: one seed, 10,000 training and 2,000 test images, 5,000
+/// validation images, at most 4 epochs, patience 2.
+pub const QUICK: Overrides = Overrides {
+    lr: None,
+    batch_size: None,
+    max_epochs: Some(4),
+    patience: Some(2),
+    dropout_p: None,
+    gaaf_k: None,
+    shape_width: None,
+    val_size: Some(5_000),
+    train_subset: Some(10_000),
+    test_subset: Some(2_000),
+};
+
+impl Overrides {
+    /// `config` with every value set here replaced.
+    pub fn apply(&self, config: Config) -> Config {
+        let c = config;
+        Config {
+            lr: self.lr.unwrap_or(c.lr),
+            batch_size: self.batch_size.unwrap_or(c.batch_size),
+            stopping: sweep::Stopping {
+                max_epochs: self.max_epochs.unwrap_or(c.stopping.max_epochs),
+                patience: self.patience.unwrap_or(c.stopping.patience),
+            },
+            dropout_p: self.dropout_p.unwrap_or(c.dropout_p),
+            gaaf_k: self.gaaf_k.unwrap_or(c.gaaf_k),
+            shape_width: self.shape_width.unwrap_or(c.shape_width),
+            val_size: self.val_size.unwrap_or(c.val_size),
+            train_subset: self.train_subset.or(c.train_subset),
+            test_subset: self.test_subset.or(c.test_subset),
+            ..c
+        }
+    }
+}
+
+/// What to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Output folder, data, seeds (default 5, or 1 with `quick`), shard,
+    /// jobs.
+    pub sweep: SweepOptions,
+    /// The variants (default all four).
+    pub variants: Vec<Variant>,
+    /// Apply [`QUICK`] before the overrides.
+    pub quick: bool,
+    /// Values replacing the defaults.
+    pub overrides: Overrides,
+}
+
+impl Options {
+    /// Every run of the sweep, seed-major, before sharding, each checked.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::InvalidConfig`] or [`crate::Error::InvalidShard`],
+    /// naming the first flag out of range.
+    pub fn configs(&self) -> Result<Vec<Config>> {
+        self.sweep.validate()?;
+        let variants = if self.variants.is_empty() {
+            Variant::ALL.to_vec()
+        } else {
+            self.variants.clone()
+        };
+        let mut out = Vec::new();
+        for seed in self.sweep.seeds(if self.quick { 1 } else { 5 }) {
+            for &v in &variants {
+                let mut c = Config::new(v, seed);
+                if self.quick {
+                    c = QUICK.apply(c);
+                }
+                let c = self.overrides.apply(c);
+                c.validate()?;
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Checks the options, runs this shard of the sweep (or, with `merge_only`,
+/// nothing) and writes the report.
+///
+/// # Errors
+///
+/// A configuration value out of range (before any work), missing data
+/// (after trying to fetch it, with the `fetch` feature), a configuration
+/// mismatch with existing files, I/O, a diverged run, or the report.
+pub fn run(opts: &Options) -> Result<sweep::Swept<Run>> {
+    let configs = opts.configs()?;
+    let data_dir = opts.sweep.data_dir.clone();
+    let mut swept = opts.sweep.run(configs, || {
+        sweep::load_dataset(data_dir, gaaf_data::DatasetKind::Mnist)
+    })?;
+    if opts.sweep.merge_only {
+        swept
+            .runs
+            .sort_by_key(|r| (r.config.variant, r.config.seed));
+    }
+    let meta = ReportMeta {
+        command: opts.sweep.command.clone(),
+        machine: sweep::machine(),
+        wall_seconds: swept.wall_seconds,
+        quick: opts.quick || swept.runs.iter().any(|r| r.config.train_subset.is_some()),
+    };
+    report::write_report(&swept.runs, &swept.report_dir, &meta)?;
+    Ok(swept)
+}
+
+/// One MNIST run of the sweep.
+impl Job for Config {
+    type Output = Run;
+    type Data = gaaf_data::Splits;
+
+    fn id(&self) -> String {
+        self.run_id()
+    }
+
+    fn max_epochs(&self) -> usize {
+        self.stopping.max_epochs
+    }
+
+    fn made_by(&self, output: &Run) -> bool {
+        output.config == *self
+    }
+
+    fn run(
+        &self,
+        splits: &gaaf_data::Splits,
+        checkpoint_dir: &Path,
+        progress: &dyn Progress,
+    ) -> Result<Run> {
+        train(self, &prepare(splits, self)?, checkpoint_dir, progress)
+    }
+
+    fn summary(r: &Run) -> String {
+        format!(
+            "{}: test {:.2} % at best epoch {} (val {:.2} %), {} epochs, {:.0} s",
+            r.config.run_id(),
+            100.0 * r.test_acc,
+            r.best_epoch,
+            100.0 * r.best_val_acc,
+            r.epochs.len(),
+            r.seconds
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+    use crate::sweep::Shard;
+
+    fn opts() -> Options {
+        Options {
+            sweep: SweepOptions::new("unused"),
+            variants: Vec::new(),
+            quick: false,
+            overrides: Overrides::default(),
+        }
+    }
+
+    #[test]
+    fn shards_partition_the_sweep() {
+        let all = opts().configs().unwrap();
+        assert_eq!(all.len(), 20);
+        let mut ids: Vec<String> = (0..3)
+            .flat_map(|index| {
+                let mut o = opts();
+                o.sweep.shard = Shard { index, count: 3 };
+                o.sweep.shard.select(o.configs().unwrap())
+            })
+            .map(|c| c.run_id())
+            .collect();
+        ids.sort();
+        let mut want: Vec<String> = all.iter().map(Config::run_id).collect();
+        want.sort();
+        assert_eq!(ids, want);
+    }
+
+    #[test]
+    fn quick_then_overrides() {
+        let o = Options {
+            quick: true,
+            overrides: Overrides {
+                lr: Some(0.3),
+                max_epochs: Some(2),
+                ..Overrides::default()
+            },
+            ..opts()
+        };
+        let c = o.configs().unwrap();
+        assert_eq!(c.len(), 4);
+        assert_eq!(c[0].stopping.max_epochs, 2);
+        assert_eq!(c[0].lr, 0.3);
+        assert_eq!(c[0].train_subset, QUICK.train_subset);
+    }
+
+    /// The message of `o.configs()`'s error.
+    fn refused(o: Options) -> String {
+        match o.configs() {
+            Err(e @ (Error::InvalidConfig(_) | Error::InvalidShard(_))) => e.to_string(),
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    fn with(overrides: Overrides) -> Options {
+        Options {
+            overrides,
+            ..opts()
+        }
+    }
+
+    #[test]
+    fn every_bad_value_is_refused_naming_its_flag() {
+        let o = Overrides::default;
+        let cases = [
+            (
+                with(Overrides {
+                    batch_size: Some(0),
+                    ..o()
+                }),
+                "invalid --batch-size 0: must be at least 1",
+            ),
+            (
+                with(Overrides {
+                    lr: Some(-1.0),
+                    ..o()
+                }),
+                "invalid --lr -1: must be a finite number above 0",
+            ),
+            (
+                with(Overrides {
+                    lr: Some(f64::NAN),
+                    ..o()
+                }),
+                "invalid --lr NaN: must be a finite number above 0",
+            ),
+            (
+                with(Overrides {
+                    lr: Some(f64::INFINITY),
+                    ..o()
+                }),
+                "invalid --lr inf: must be a finite number above 0",
+            ),
+            (
+                with(Overrides {
+                    max_epochs: Some(0),
+                    ..o()
+                }),
+                "invalid --max-epochs 0: must be at least 1",
+            ),
+            (
+                with(Overrides {
+                    patience: Some(0),
+                    ..o()
+                }),
+                "invalid --patience 0: must be at least 1",
+            ),
+            (
+                with(Overrides {
+                    dropout_p: Some(1.0),
+                    ..o()
+                }),
+                "invalid --dropout-p 1: must be in [0, 1)",
+            ),
+            (
+                with(Overrides {
+                    dropout_p: Some(-0.1),
+                    ..o()
+                }),
+                "invalid --dropout-p -0.1: must be in [0, 1)",
+            ),
+            (
+                with(Overrides {
+                    gaaf_k: Some(0.0),
+                    ..o()
+                }),
+                "invalid --gaaf-k 0: must be a finite number above 0",
+            ),
+            (
+                with(Overrides {
+                    shape_width: Some(f64::NAN),
+                    ..o()
+                }),
+                "invalid --shape-width NaN: must be a finite number above 0",
+            ),
+            (
+                with(Overrides {
+                    val_size: Some(0),
+                    ..o()
+                }),
+                "invalid --val-size 0: must be at least 1",
+            ),
+            (
+                with(Overrides {
+                    train_subset: Some(0),
+                    ..o()
+                }),
+                "invalid --train-subset 0: must be at least 1",
+            ),
+            (
+                with(Overrides {
+                    test_subset: Some(0),
+                    ..o()
+                }),
+                "invalid --test-subset 0: must be at least 1",
+            ),
+            // --quick sets max_epochs 4; an override of 0 is still refused.
+            (
+                Options {
+                    quick: true,
+                    ..with(Overrides {
+                        max_epochs: Some(0),
+                        ..o()
+                    })
+                },
+                "invalid --max-epochs 0: must be at least 1",
+            ),
+        ];
+        for (options, message) in cases {
+            assert_eq!(refused(options), message);
+        }
+        let mut jobs = opts();
+        jobs.sweep.jobs = 0;
+        assert_eq!(refused(jobs), "invalid --jobs 0: must be at least 1");
+        let mut seeds = opts();
+        seeds.sweep.seeds = Some(0);
+        assert_eq!(refused(seeds), "invalid --seeds 0: must be at least 1");
+        let mut shard = opts();
+        shard.sweep.shard = Shard { index: 3, count: 3 };
+        assert_eq!(
+            refused(shard),
+            "invalid --shard \"3/3\": expected I/N with 0 <= I < N"
+        );
+    }
+}

@@ -1,0 +1,40 @@
+//! What every experiment shares, one concern per file: the sweep's options
+//! and jobs ([`SweepOptions`], [`Job`], [`run_jobs`]), shards ([`Shard`]),
+//! progress bars ([`Progress`]), run files ([`read_runs`], [`write_json`]),
+//! the data of a run ([`RunData`]), THE epoch loop with checkpoint and resume
+//! ([`Trainer`], [`train_until`]) and its checkpoint files and state
+//! ([`CheckpointDir`], [`State`], [`weights`]), atomic files
+//! ([`write_atomic`]), random streams ([`stream_seed`]) and machine info
+//! ([`machine`]).
+//!
+//! An experiment is a folder beside this one (`mnist/`, `conv/`) that
+//! implements [`Job`] and [`Trainer`] for its configuration; it never imports
+//! another experiment.
+
+mod atomic;
+mod checkpoint;
+mod data;
+mod epochs;
+mod jobs;
+mod machine;
+mod options;
+mod progress;
+mod runs;
+mod shard;
+mod state;
+mod streams;
+pub mod weights;
+
+pub use atomic::write_atomic;
+pub use checkpoint::CheckpointDir;
+pub use data::{load_dataset, RunData, Split};
+pub use epochs::{train_until, Outcome, RunState, Trainer};
+pub use jobs::{run_jobs, Job};
+pub use machine::machine;
+pub use options::{SweepOptions, Swept};
+pub use progress::Progress;
+pub use runs::{read_json, read_runs, write_json};
+pub use shard::{Shard, ShardError};
+pub use state::{Record, State, Stopping};
+pub use streams::{stream_seed, Stream};
+pub use weights::{NamedTensor, WeightsError};

@@ -1,0 +1,100 @@
+//! What every experiment's sweep takes besides its own configuration, and
+//! the one path from those options to finished runs.
+
+use super::{read_runs, run_jobs, Job, Shard};
+use crate::error::{check, Result};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// The options of a sweep, whatever the experiment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepOptions {
+    /// The output folder.
+    pub out: PathBuf,
+    /// Where the data is (else `$GAAF_DATA_DIR`, else `./data`).
+    pub data_dir: Option<PathBuf>,
+    /// Seeds `0..seeds` (else the experiment's default).
+    pub seeds: Option<u64>,
+    /// Which part of the sweep to run.
+    pub shard: Shard,
+    /// Runs side by side.
+    pub jobs: usize,
+    /// Only build the report from `out/runs/*.json`.
+    pub merge_only: bool,
+    /// The command line, for the report.
+    pub command: String,
+}
+
+impl SweepOptions {
+    /// Options writing into `out`, every other field at its default: no data
+    /// folder, the experiment's seeds, one shard, one job.
+    pub fn new(out: impl Into<PathBuf>) -> Self {
+        Self {
+            out: out.into(),
+            data_dir: None,
+            seeds: None,
+            shard: Shard::default(),
+            jobs: 1,
+            merge_only: false,
+            command: String::new(),
+        }
+    }
+
+    /// Checks `--jobs`, `--seeds` and `--shard`.
+    ///
+    /// # Errors
+    ///
+    /// The first value out of range.
+    pub fn validate(&self) -> Result<()> {
+        check::count("jobs", self.jobs)?;
+        if let Some(seeds) = self.seeds {
+            check::at_least_one("seeds", seeds)?;
+        }
+        self.shard.validate()?;
+        Ok(())
+    }
+
+    /// The seeds, `0..seeds` or `0..default`.
+    pub fn seeds(&self, default: u64) -> std::ops::Range<u64> {
+        0..self.seeds.unwrap_or(default)
+    }
+
+    /// Runs this shard of `jobs` (or, with `merge_only`, reads every finished
+    /// run instead); `load` loads the data the runs share.
+    ///
+    /// # Errors
+    ///
+    /// [`run_jobs`]' and [`read_runs`]'.
+    pub fn run<J: Job>(
+        &self,
+        jobs: Vec<J>,
+        load: impl FnOnce() -> Result<J::Data>,
+    ) -> Result<Swept<J::Output>> {
+        let started = Instant::now();
+        let (runs, reused) = if self.merge_only {
+            (read_runs(&self.out.join("runs"))?, 0)
+        } else {
+            run_jobs(&self.shard.select(jobs), &self.out, self.jobs, load)?
+        };
+        Ok(Swept {
+            runs,
+            reused,
+            report_dir: self.shard.report_dir(&self.out, self.merge_only),
+            wall_seconds: (!self.merge_only).then(|| started.elapsed().as_secs_f64()),
+        })
+    }
+}
+
+/// What a sweep did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Swept<O> {
+    /// The runs to report on: this shard's in sweep order, or with
+    /// `merge_only` every finished run in file-name order.
+    pub runs: Vec<O>,
+    /// How many of them were reused from earlier invocations.
+    pub reused: usize,
+    /// Where this invocation's report goes (see [`Shard::report_dir`]).
+    pub report_dir: PathBuf,
+    /// Wall-clock seconds of the sweep (`None` when only merging).
+    pub wall_seconds: Option<f64>,
+}
