@@ -18,7 +18,7 @@ pub enum Error {
     InvalidConfig(#[from] ConfigError),
 
     /// A `--shard` value is out of range.
-    #[error(transparent)]
+    #[error("invalid --shard")]
     InvalidShard(#[from] ShardError),
 
     /// Loading or preparing the data failed.

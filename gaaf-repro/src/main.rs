@@ -5,6 +5,7 @@
 //! with one line naming the flag and a non-zero exit status.
 
 use anyhow::{Context, Result};
+use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
 use gaaf_repro::conv::{self, DeviceChoice};
 use gaaf_repro::mnist;
@@ -14,7 +15,7 @@ use std::path::PathBuf;
 /// Reproduces Hahn & Choi, "Understanding Dropout as an Optimization Trick".
 /// `gaaf-repro <experiment> --help` shows an experiment's flags.
 #[derive(Parser)]
-#[command(name = "gaaf-repro", version, about)]
+#[command(name = "gaaf-repro", version, about, arg_required_else_help = true)]
 struct Cli {
     #[command(subcommand)]
     experiment: Experiment,
@@ -176,7 +177,21 @@ fn main() {
     if std::env::var_os("RAYON_NUM_THREADS").is_none() {
         std::env::set_var("RAYON_NUM_THREADS", "1");
     }
-    if let Err(err) = run(Cli::parse()) {
+    let cli = Cli::try_parse().unwrap_or_else(|e| match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+        // One line, as for every other error: clap's first names the flag.
+        _ => {
+            let message = e.to_string();
+            eprintln!(
+                "{}",
+                message.lines().next().unwrap_or("error: bad arguments")
+            );
+            std::process::exit(2)
+        }
+    });
+    if let Err(err) = run(cli) {
         // A diverged run is a configuration to change, not a fault: say how.
         let hint = match err.downcast_ref::<gaaf_repro::Error>() {
             Some(gaaf_repro::Error::Diverged { .. }) => {

@@ -1,11 +1,13 @@
 //! Training on a tiny synthetic MNIST-shaped dataset: determinism, exact
-//! resume, and the refusal of a checkpoint made with another configuration.
+//! resume (also past a truncated or garbage checkpoint), and the refusal of
+//! a checkpoint made with another configuration.
 
 use gaaf_data::{Dataset, Splits};
 use gaaf_repro::mnist::{prepare, train, train_until, Config, Run, Variant};
-use gaaf_repro::sweep::{Outcome, RunData, Stopping};
+use gaaf_repro::sweep::{Outcome, Progress, RunData, Stopping};
 use gaaf_repro::Error;
 use ndarray::Array4;
+use std::path::{Path, PathBuf};
 
 /// `n` 28x28 images of 10 classes: class `c` lights rows `2c..2c+3`, plus
 /// noise from a fixed LCG, so the model has something to learn.
@@ -123,4 +125,67 @@ fn a_checkpoint_of_another_configuration_is_refused() {
     let other = Config { lr: 0.01, ..c };
     let err = train(&other, &data, dir.path(), &()).unwrap_err();
     assert!(matches!(err, Error::ConfigMismatch { .. }), "{err}");
+}
+
+/// Notes the epoch loop prints, kept for the test to read.
+#[derive(Default)]
+struct Notes(std::cell::RefCell<Vec<String>>);
+
+impl Progress for Notes {
+    fn note(&self, line: &str) {
+        self.0.borrow_mut().push(line.to_string());
+    }
+}
+
+fn checkpoint(dir: &Path, epoch: usize) -> PathBuf {
+    dir.join(format!("epoch-{epoch:04}.safetensors"))
+}
+
+#[test]
+fn a_truncated_newest_checkpoint_resumes_from_the_one_before() {
+    let splits = splits();
+    let c = config(Variant::DropoutMatched);
+    let data = prepare(&splits, &c).unwrap();
+    let whole = run(&c, &data);
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        train_until(&c, &data, dir.path(), &(), Some(2)).unwrap(),
+        Outcome::Stopped(2)
+    );
+    // Both epochs are kept, so there is something to fall back to.
+    let newest = checkpoint(dir.path(), 2);
+    assert!(checkpoint(dir.path(), 1).exists());
+    let len = std::fs::metadata(&newest).unwrap().len();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&newest)
+        .unwrap();
+    file.set_len(len / 2).unwrap();
+
+    let notes = Notes::default();
+    let resumed = untimed(train(&c, &data, dir.path(), &notes).unwrap());
+    assert_eq!(resumed, whole, "resumed from epoch 1, it trains as before");
+    let notes = notes.0.into_inner();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].starts_with("skipping bad checkpoint"), "{notes:?}");
+    assert!(notes[0].contains("epoch-0002.safetensors"), "{notes:?}");
+}
+
+#[test]
+fn when_no_checkpoint_verifies_the_run_starts_over() {
+    let splits = splits();
+    let c = config(Variant::Base);
+    let data = prepare(&splits, &c).unwrap();
+    let whole = run(&c, &data);
+    let dir = tempfile::tempdir().unwrap();
+    train_until(&c, &data, dir.path(), &(), Some(2)).unwrap();
+    for epoch in [1, 2] {
+        std::fs::write(checkpoint(dir.path(), epoch), b"garbage").unwrap();
+    }
+    let notes = Notes::default();
+    let again = untimed(train(&c, &data, dir.path(), &notes).unwrap());
+    assert_eq!(again, whole);
+    let notes = notes.0.into_inner();
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(notes[2].contains("starting the run over"), "{notes:?}");
 }

@@ -15,7 +15,7 @@ pub enum DeviceChoice {
 
 /// Why a `--device` value was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid --device {given:?}: expected cpu, cuda or cuda:N")]
+#[error("expected cpu, cuda or cuda:N, found {given:?}")]
 pub struct DeviceError {
     /// The value as given.
     pub given: String,

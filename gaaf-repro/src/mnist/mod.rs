@@ -214,7 +214,7 @@ impl Job for Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Error;
+    use crate::error::{display_chain, Error};
     use crate::sweep::Shard;
 
     fn opts() -> Options {
@@ -262,10 +262,10 @@ mod tests {
         assert_eq!(c[0].train_subset, QUICK.train_subset);
     }
 
-    /// The message of `o.configs()`'s error.
+    /// The message of `o.configs()`'s error, with its sources.
     fn refused(o: Options) -> String {
         match o.configs() {
-            Err(e @ (Error::InvalidConfig(_) | Error::InvalidShard(_))) => e.to_string(),
+            Err(e @ (Error::InvalidConfig(_) | Error::InvalidShard(_))) => display_chain(&e),
             other => panic!("not refused: {other:?}"),
         }
     }
@@ -397,7 +397,7 @@ mod tests {
         shard.sweep.shard = Shard { index: 3, count: 3 };
         assert_eq!(
             refused(shard),
-            "invalid --shard \"3/3\": expected I/N with 0 <= I < N"
+            "invalid --shard: expected I/N with 0 <= I < N, found \"3/3\""
         );
     }
 }

@@ -15,7 +15,7 @@ pub struct Shard {
 
 /// Why a `--shard` value was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid --shard {given:?}: expected I/N with 0 <= I < N")]
+#[error("expected I/N with 0 <= I < N, found {given:?}")]
 pub struct ShardError {
     /// The value as given.
     pub given: String,
@@ -92,7 +92,7 @@ mod tests {
         }
         assert_eq!(
             "3/3".parse::<Shard>().unwrap_err().to_string(),
-            "invalid --shard \"3/3\": expected I/N with 0 <= I < N"
+            "expected I/N with 0 <= I < N, found \"3/3\""
         );
         let mut all: Vec<usize> = (0..3)
             .flat_map(|index| Shard { index, count: 3 }.select((0..10).collect()))
