@@ -1,6 +1,6 @@
 //! What every experiment's report shares: how the runs were made
-//! ([`ReportMeta`]), writing the rendered files ([`write_files`]), its error
-//! ([`ReportError`]), and statistics and number formats ([`stats`]).
+//! ([`ReportMeta`]), writing the rendered files, its error
+//! ([`ReportError`]), and statistics and number formats (`stats`).
 
 pub(crate) mod stats;
 

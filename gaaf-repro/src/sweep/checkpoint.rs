@@ -60,7 +60,7 @@ impl CheckpointDir {
 
     /// Writes the checkpoint of `epoch` (`tensors` and the `state` JSON)
     /// atomically, then removes the files of epochs that are neither among
-    /// the newest [`KEEP_NEWEST`] nor `best_epoch`.
+    /// the newest `KEEP_NEWEST` (two) nor `best_epoch`.
     ///
     /// # Errors
     ///
