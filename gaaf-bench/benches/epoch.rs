@@ -33,7 +33,7 @@ fn bench(c: &mut Criterion) {
         ("gaaf", Variant::Gaaf),
     ] {
         let mut config = TrainConfig::new(variant, 0);
-        config.train_subset = Some(TRAIN_SUBSET);
+        config.sizes.train_subset = Some(TRAIN_SUBSET);
         config.stopping.max_epochs = 1;
         let data = prepare(&splits, &config).expect("MNIST holds the subset");
         g.bench_function(BenchmarkId::new("train_epoch", name), |b| {

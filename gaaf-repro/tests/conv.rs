@@ -8,7 +8,7 @@ use gaaf_data::{DataDir, DatasetKind};
 use gaaf_repro::conv::{
     self, train_until, Config, Dataset, DeviceChoice, Options, Overrides, Run, Variant,
 };
-use gaaf_repro::sweep::{Outcome, RunData, Stopping, SweepOptions};
+use gaaf_repro::sweep::{DataSizes, Outcome, RunData, Stopping, SweepOptions};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -107,7 +107,12 @@ fn same_seed_same_result_and_a_resumed_run_continues_exactly() {
         width_divisor: 16,
         ..Config::new(Dataset::Svhn, Variant::BnGaaf, 3)
     };
-    let run_data = RunData::split(&splits, 32, config.seed, Some(64), Some(32)).unwrap();
+    let sizes = DataSizes {
+        val_size: 32,
+        train_subset: Some(64),
+        test_subset: Some(32),
+    };
+    let run_data = RunData::split(&splits, &sizes, config.seed).unwrap();
     let train = |dir: &Path, stop: Option<usize>| match train_until(
         &config,
         &run_data,

@@ -4,7 +4,7 @@
 
 use gaaf_data::{Dataset, Splits};
 use gaaf_repro::mnist::{prepare, train, train_until, Config, Run, Variant};
-use gaaf_repro::sweep::{Outcome, Progress, RunData, Stopping};
+use gaaf_repro::sweep::{DataSizes, Outcome, Progress, RunData, Stopping};
 use gaaf_repro::Error;
 use ndarray::Array4;
 use std::path::{Path, PathBuf};
@@ -48,7 +48,7 @@ fn config(variant: Variant) -> Config {
             max_epochs: 3,
             patience: 3,
         },
-        val_size: 100,
+        sizes: DataSizes::all_but(100),
         ..Config::new(variant, 7)
     }
 }

@@ -3,7 +3,7 @@
 //! `docs/conv-defaults.md` (in this crate) says why each default was chosen.
 
 use crate::error::{check, ConfigError};
-use crate::sweep::Stopping;
+use crate::sweep::{DataSizes, RunConfig, Stopping};
 use serde::{Deserialize, Serialize};
 
 /// The datasets of Table 5.
@@ -133,12 +133,10 @@ pub struct Config {
     /// has not improved for `patience` epochs.
     #[serde(flatten)]
     pub stopping: Stopping,
-    /// Training images held out for validation.
-    pub val_size: usize,
-    /// Train on only this many of the remaining training images.
-    pub train_subset: Option<usize>,
-    /// Evaluate on only this many test images.
-    pub test_subset: Option<usize>,
+    /// How much of the data it uses: validation images, training and test
+    /// subsets.
+    #[serde(flatten)]
+    pub sizes: DataSizes,
     /// Channels and dense widths are divided by this (1: the documented
     /// architecture; `--quick` uses 8).
     pub width_divisor: usize,
@@ -164,9 +162,7 @@ impl Config {
                 max_epochs: 150,
                 patience: 20,
             },
-            val_size: 5_000,
-            train_subset: None,
-            test_subset: None,
+            sizes: DataSizes::all_but(5_000),
             width_divisor: 1,
             augment: true,
             gaaf_k: gaaf_core::PAPER_K,
@@ -193,13 +189,20 @@ impl Config {
         check::fraction("momentum", self.momentum)?;
         check::non_negative("weight-decay", self.weight_decay)?;
         check::count("batch-size", self.batch_size)?;
-        check::count("max-epochs", self.stopping.max_epochs)?;
-        check::count("patience", self.stopping.patience)?;
-        check::count("val-size", self.val_size)?;
-        check::optional_count("train-subset", self.train_subset)?;
-        check::optional_count("test-subset", self.test_subset)?;
+        self.stopping.validate()?;
+        self.sizes.validate()?;
         check::count("width-divisor", self.width_divisor)?;
         check::positive("gaaf-k", self.gaaf_k)?;
         Ok(())
+    }
+}
+
+impl RunConfig for Config {
+    fn run_id(&self) -> String {
+        Config::run_id(self)
+    }
+
+    fn stopping(&self) -> Stopping {
+        self.stopping
     }
 }

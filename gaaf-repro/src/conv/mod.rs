@@ -25,7 +25,7 @@ pub use train::{train, train_until, Trainer};
 
 use crate::error::Result;
 use crate::report_common::ReportMeta;
-use crate::sweep::{self, Job, Progress, RunData, Stopping, SweepOptions};
+use crate::sweep::{self, Job, Progress, RunData, SweepOptions};
 use candle_core::Device;
 use std::path::Path;
 
@@ -83,16 +83,13 @@ impl Overrides {
             momentum: self.momentum.unwrap_or(c.momentum),
             weight_decay: self.weight_decay.unwrap_or(c.weight_decay),
             batch_size: self.batch_size.unwrap_or(c.batch_size),
-            stopping: Stopping {
-                max_epochs: self.max_epochs.unwrap_or(c.stopping.max_epochs),
-                patience: self.patience.unwrap_or(c.stopping.patience),
-            },
-            val_size: self.val_size.unwrap_or(c.val_size),
+            stopping: c.stopping.overridden(self.max_epochs, self.patience),
+            sizes: c
+                .sizes
+                .overridden(self.val_size, self.train_subset, self.test_subset),
             width_divisor: self.width_divisor.unwrap_or(c.width_divisor),
             augment: self.augment.unwrap_or(c.augment),
             gaaf_k: self.gaaf_k.unwrap_or(c.gaaf_k),
-            train_subset: self.train_subset.or(c.train_subset),
-            test_subset: self.test_subset.or(c.test_subset),
             ..c
         }
     }
@@ -124,25 +121,15 @@ impl Options {
     /// [`crate::Error::InvalidConfig`] or [`crate::Error::InvalidShard`],
     /// naming the first flag out of range.
     pub fn configs(&self) -> Result<Vec<Config>> {
-        self.sweep.validate()?;
-        let variants = if self.variants.is_empty() {
-            Variant::ALL.to_vec()
-        } else {
-            self.variants.clone()
-        };
-        let mut out = Vec::new();
-        for seed in self.sweep.seeds(1) {
-            for &v in &variants {
-                let mut c = Config::new(self.dataset, v, seed);
-                if self.quick {
-                    c = QUICK.apply(c);
-                }
-                let c = self.overrides.apply(c);
+        self.sweep
+            .grid(1, &self.variants, &Variant::ALL, |variant, seed| {
+                let c = Config::new(self.dataset, variant, seed);
+                let c = self
+                    .overrides
+                    .apply(if self.quick { QUICK.apply(c) } else { c });
                 c.validate()?;
-                out.push(c);
-            }
-        }
-        Ok(out)
+                Ok(c)
+            })
     }
 }
 
@@ -158,26 +145,12 @@ impl Job for Config {
     type Output = Run;
     type Data = Data;
 
-    fn id(&self) -> String {
-        self.run_id()
-    }
-
-    fn max_epochs(&self) -> usize {
-        self.stopping.max_epochs
-    }
-
     fn made_by(&self, output: &Run) -> bool {
         output.config == *self
     }
 
     fn run(&self, data: &Data, checkpoint_dir: &Path, progress: &dyn Progress) -> Result<Run> {
-        let run_data = RunData::split(
-            &data.splits,
-            self.val_size,
-            self.seed,
-            self.train_subset,
-            self.test_subset,
-        )?;
+        let run_data = RunData::split(&data.splits, &self.sizes, self.seed)?;
         train(self, &run_data, &data.device, checkpoint_dir, progress)
     }
 
@@ -217,12 +190,11 @@ pub fn run(opts: &Options) -> Result<sweep::Swept<Run>> {
             .runs
             .sort_by_key(|r| (r.config.dataset, r.config.variant, r.config.seed));
     }
-    let meta = ReportMeta {
-        command: opts.sweep.command.clone(),
-        machine: sweep::machine(),
-        wall_seconds: swept.wall_seconds,
-        quick: opts.quick || swept.runs.iter().any(|r| r.config.train_subset.is_some()),
-    };
+    let subset = swept
+        .runs
+        .iter()
+        .any(|r| r.config.sizes.train_subset.is_some());
+    let meta = ReportMeta::of(&opts.sweep, &swept, opts.quick || subset);
     report::write_report(&swept.runs, &swept.report_dir, &meta)?;
     Ok(swept)
 }

@@ -34,8 +34,7 @@ use super::optim::MomentumSgd;
 use super::{Config, Dataset, Epoch, Run};
 use crate::error::Result;
 use crate::sweep::{
-    self, machine, stream_seed, NamedTensor, Outcome, Progress, RunData, RunState, Split, Stopping,
-    Stream,
+    self, machine, stream_seed, NamedTensor, Outcome, Progress, RunData, RunState, Split, Stream,
 };
 use candle_core::{DType, Device, Tensor, D};
 use candle_nn::{VarBuilder, VarMap};
@@ -67,10 +66,11 @@ pub fn train(
     checkpoint_dir: &Path,
     progress: &dyn Progress,
 ) -> Result<Run> {
-    match train_until(config, data, device, checkpoint_dir, progress, None)? {
-        Outcome::Finished(r) => Ok(*r),
-        Outcome::Stopped(_) => unreachable!("no stop was asked for"),
-    }
+    sweep::train(
+        Trainer::new(config, data, device)?,
+        checkpoint_dir,
+        progress,
+    )
 }
 
 /// As [`train`], but stops once `stop_after` epochs are done and
@@ -163,14 +163,6 @@ impl sweep::Trainer for Trainer<'_> {
 
     fn config(&self) -> &Config {
         self.config
-    }
-
-    fn run_id(&self) -> String {
-        self.config.run_id()
-    }
-
-    fn stopping(&self) -> Stopping {
-        self.config.stopping
     }
 
     fn batches(&self) -> usize {

@@ -4,7 +4,7 @@
 
 use super::Variant;
 use crate::error::{check, ConfigError};
-use crate::sweep::Stopping;
+use crate::sweep::{DataSizes, RunConfig, Stopping};
 use serde::{Deserialize, Serialize};
 
 /// One MNIST training run.
@@ -27,12 +27,10 @@ pub struct Config {
     /// has not improved for `patience` epochs.
     #[serde(flatten)]
     pub stopping: Stopping,
-    /// Training images held out for validation (taken before any subset).
-    pub val_size: usize,
-    /// Train on only this many of the remaining training images (quick runs).
-    pub train_subset: Option<usize>,
-    /// Evaluate on only this many test images (quick runs).
-    pub test_subset: Option<usize>,
+    /// How much of the data it uses: validation images, training and test
+    /// subsets.
+    #[serde(flatten)]
+    pub sizes: DataSizes,
     /// Dropout rate `p` (the probability of dropping a unit) of the dropout
     /// variant, and the rate the dropout-matched shape is matched to.
     pub dropout_p: f64,
@@ -55,9 +53,7 @@ impl Config {
                 max_epochs: 300,
                 patience: 20,
             },
-            val_size: 10_000,
-            train_subset: None,
-            test_subset: None,
+            sizes: DataSizes::all_but(10_000),
             dropout_p: 0.5,
             gaaf_k: gaaf_core::PAPER_K,
             shape_width: gaaf_shapes::PAPER_TANH_WIDTH,
@@ -77,14 +73,21 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         check::positive("lr", self.lr)?;
         check::count("batch-size", self.batch_size)?;
-        check::count("max-epochs", self.stopping.max_epochs)?;
-        check::count("patience", self.stopping.patience)?;
-        check::count("val-size", self.val_size)?;
-        check::optional_count("train-subset", self.train_subset)?;
-        check::optional_count("test-subset", self.test_subset)?;
+        self.stopping.validate()?;
+        self.sizes.validate()?;
         check::fraction("dropout-p", self.dropout_p)?;
         check::positive("gaaf-k", self.gaaf_k)?;
         check::positive("shape-width", self.shape_width)?;
         Ok(())
+    }
+}
+
+impl RunConfig for Config {
+    fn run_id(&self) -> String {
+        Config::run_id(self)
+    }
+
+    fn stopping(&self) -> Stopping {
+        self.stopping
     }
 }

@@ -79,21 +79,17 @@ pub const QUICK: Overrides = Overrides {
 
 impl Overrides {
     /// `config` with every value set here replaced.
-    pub fn apply(&self, config: Config) -> Config {
-        let c = config;
+    pub fn apply(&self, c: Config) -> Config {
         Config {
             lr: self.lr.unwrap_or(c.lr),
             batch_size: self.batch_size.unwrap_or(c.batch_size),
-            stopping: sweep::Stopping {
-                max_epochs: self.max_epochs.unwrap_or(c.stopping.max_epochs),
-                patience: self.patience.unwrap_or(c.stopping.patience),
-            },
+            stopping: c.stopping.overridden(self.max_epochs, self.patience),
+            sizes: c
+                .sizes
+                .overridden(self.val_size, self.train_subset, self.test_subset),
             dropout_p: self.dropout_p.unwrap_or(c.dropout_p),
             gaaf_k: self.gaaf_k.unwrap_or(c.gaaf_k),
             shape_width: self.shape_width.unwrap_or(c.shape_width),
-            val_size: self.val_size.unwrap_or(c.val_size),
-            train_subset: self.train_subset.or(c.train_subset),
-            test_subset: self.test_subset.or(c.test_subset),
             ..c
         }
     }
@@ -121,25 +117,16 @@ impl Options {
     /// [`crate::Error::InvalidConfig`] or [`crate::Error::InvalidShard`],
     /// naming the first flag out of range.
     pub fn configs(&self) -> Result<Vec<Config>> {
-        self.sweep.validate()?;
-        let variants = if self.variants.is_empty() {
-            Variant::ALL.to_vec()
-        } else {
-            self.variants.clone()
-        };
-        let mut out = Vec::new();
-        for seed in self.sweep.seeds(if self.quick { 1 } else { 5 }) {
-            for &v in &variants {
-                let mut c = Config::new(v, seed);
-                if self.quick {
-                    c = QUICK.apply(c);
-                }
-                let c = self.overrides.apply(c);
+        let seeds = if self.quick { 1 } else { 5 };
+        self.sweep
+            .grid(seeds, &self.variants, &Variant::ALL, |variant, seed| {
+                let c = Config::new(variant, seed);
+                let c = self
+                    .overrides
+                    .apply(if self.quick { QUICK.apply(c) } else { c });
                 c.validate()?;
-                out.push(c);
-            }
-        }
-        Ok(out)
+                Ok(c)
+            })
     }
 }
 
@@ -162,12 +149,11 @@ pub fn run(opts: &Options) -> Result<sweep::Swept<Run>> {
             .runs
             .sort_by_key(|r| (r.config.variant, r.config.seed));
     }
-    let meta = ReportMeta {
-        command: opts.sweep.command.clone(),
-        machine: sweep::machine(),
-        wall_seconds: swept.wall_seconds,
-        quick: opts.quick || swept.runs.iter().any(|r| r.config.train_subset.is_some()),
-    };
+    let subset = swept
+        .runs
+        .iter()
+        .any(|r| r.config.sizes.train_subset.is_some());
+    let meta = ReportMeta::of(&opts.sweep, &swept, opts.quick || subset);
     report::write_report(&swept.runs, &swept.report_dir, &meta)?;
     Ok(swept)
 }
@@ -176,14 +162,6 @@ pub fn run(opts: &Options) -> Result<sweep::Swept<Run>> {
 impl Job for Config {
     type Output = Run;
     type Data = gaaf_data::Splits;
-
-    fn id(&self) -> String {
-        self.run_id()
-    }
-
-    fn max_epochs(&self) -> usize {
-        self.stopping.max_epochs
-    }
 
     fn made_by(&self, output: &Run) -> bool {
         output.config == *self
@@ -259,7 +237,7 @@ mod tests {
         assert_eq!(c.len(), 4);
         assert_eq!(c[0].stopping.max_epochs, 2);
         assert_eq!(c[0].lr, 0.3);
-        assert_eq!(c[0].train_subset, QUICK.train_subset);
+        assert_eq!(c[0].sizes.train_subset, QUICK.train_subset);
     }
 
     /// The message of `o.configs()`'s error, with its sources.

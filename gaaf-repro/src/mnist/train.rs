@@ -59,8 +59,7 @@ use super::model::{self, rows, Act, Layers, Net, CLASSES, HIDDEN, INPUT};
 use super::{Config, Epoch, Histogram, Run, Variant, NET_BINS, NET_RANGE};
 use crate::error::Result;
 use crate::sweep::{
-    self, machine, stream_seed, NamedTensor, Outcome, Progress, RunData, RunState, Split, Stopping,
-    Stream,
+    self, machine, stream_seed, NamedTensor, Outcome, Progress, RunData, RunState, Split, Stream,
 };
 use dfdx::optim::{Sgd, SgdConfig};
 use dfdx::prelude::*;
@@ -84,14 +83,7 @@ const EVAL_CHUNK: usize = 1000;
 /// When the images are not 784 pixels, or a split or subset is larger than
 /// the data.
 pub fn prepare(splits: &gaaf_data::Splits, config: &Config) -> Result<RunData> {
-    RunData::split(
-        splits,
-        config.val_size,
-        config.seed,
-        config.train_subset,
-        config.test_subset,
-    )?
-    .expect_image_size(INPUT, "MNIST model")
+    RunData::split(splits, &config.sizes, config.seed)?.expect_image_size(INPUT, "MNIST model")
 }
 
 /// Trains `config` on `data` to convergence, checkpointing into
@@ -108,10 +100,7 @@ pub fn train(
     checkpoint_dir: &Path,
     progress: &dyn Progress,
 ) -> Result<Run> {
-    match train_until(config, data, checkpoint_dir, progress, None)? {
-        Outcome::Finished(r) => Ok(*r),
-        Outcome::Stopped(_) => unreachable!("no stop was asked for"),
-    }
+    sweep::train(Trainer::new(config, data)?, checkpoint_dir, progress)
 }
 
 /// As [`train`], but stops once `stop_after` epochs are done and
@@ -220,14 +209,6 @@ impl sweep::Trainer for Trainer<'_> {
 
     fn config(&self) -> &Config {
         self.config
-    }
-
-    fn run_id(&self) -> String {
-        self.config.run_id()
-    }
-
-    fn stopping(&self) -> Stopping {
-        self.config.stopping
     }
 
     fn batches(&self) -> usize {

@@ -4,7 +4,7 @@
 
 pub(crate) mod stats;
 
-use crate::sweep::write_atomic;
+use crate::sweep::{machine, write_atomic, SweepOptions, Swept};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -22,6 +22,17 @@ pub struct ReportMeta {
 }
 
 impl ReportMeta {
+    /// How `swept` was made by `opts`; `quick` when asked for, or when some
+    /// run used a subset of the data.
+    pub fn of<O>(opts: &SweepOptions, swept: &Swept<O>, quick: bool) -> Self {
+        Self {
+            command: opts.command.clone(),
+            machine: machine(),
+            wall_seconds: swept.wall_seconds,
+            quick,
+        }
+    }
+
     /// The first lines of a report's "How the runs were made": the command,
     /// the machine and the wall time (its hours with `hour_decimals`).
     pub(crate) fn write_invocation(&self, s: &mut String, hour_decimals: usize) {

@@ -3,9 +3,58 @@
 //! normalised `f32` pixels (one image per row, channel-major, so a row is
 //! also an image in NCHW order). Every experiment prepares its data here.
 
-use crate::error::{Error, Result};
+use crate::error::{check, ConfigError, Error, Result};
 use gaaf_data::{Dataset, Normalizer, Splits};
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+
+/// How much of a dataset a run uses, part of every experiment's
+/// configuration (flattened into its JSON, so the fields keep their names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataSizes {
+    /// Training images held out for validation (taken before any subset).
+    pub val_size: usize,
+    /// Train on only this many of the remaining training images (quick runs).
+    pub train_subset: Option<usize>,
+    /// Evaluate on only this many test images (quick runs).
+    pub test_subset: Option<usize>,
+}
+
+impl DataSizes {
+    /// `val_size` validation images and all the rest.
+    pub fn all_but(val_size: usize) -> Self {
+        Self {
+            val_size,
+            train_subset: None,
+            test_subset: None,
+        }
+    }
+
+    /// `self` with each value given replaced (a command line's overrides).
+    pub fn overridden(
+        self,
+        val_size: Option<usize>,
+        train_subset: Option<usize>,
+        test_subset: Option<usize>,
+    ) -> Self {
+        Self {
+            val_size: val_size.unwrap_or(self.val_size),
+            train_subset: train_subset.or(self.train_subset),
+            test_subset: test_subset.or(self.test_subset),
+        }
+    }
+
+    /// Checks `--val-size`, `--train-subset` and `--test-subset`.
+    ///
+    /// # Errors
+    ///
+    /// The first of them out of range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check::count("val-size", self.val_size)?;
+        check::optional_count("train-subset", self.train_subset)?;
+        check::optional_count("test-subset", self.test_subset)
+    }
+}
 
 /// Images as rows of normalised pixels, and their labels.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,28 +120,22 @@ pub struct RunData {
 }
 
 impl RunData {
-    /// `val_size` training images held out (chosen by `seed`), then
-    /// `train_subset` and `test_subset` drawn with `seed`; every split
+    /// `sizes.val_size` training images held out (chosen by `seed`), then
+    /// the training and test subsets drawn with `seed`; every split
     /// normalised per channel with the full training split's mean and
     /// standard deviation.
     ///
     /// # Errors
     ///
     /// When a split or subset is larger than the data.
-    pub fn split(
-        splits: &Splits,
-        val_size: usize,
-        seed: u64,
-        train_subset: Option<usize>,
-        test_subset: Option<usize>,
-    ) -> Result<Self> {
+    pub fn split(splits: &Splits, sizes: &DataSizes, seed: u64) -> Result<Self> {
         let norm = splits.normalizer();
-        let (train, val) = splits.train.split_validation(val_size, seed)?;
-        let train = match train_subset {
+        let (train, val) = splits.train.split_validation(sizes.val_size, seed)?;
+        let train = match sizes.train_subset {
             Some(n) if n < train.len() => train.subset(n, seed)?,
             _ => train,
         };
-        let test = match test_subset {
+        let test = match sizes.test_subset {
             Some(n) if n < splits.test.len() => splits.test.subset(n, seed)?,
             _ => splits.test.clone(),
         };

@@ -8,7 +8,7 @@
 
 use super::checkpoint::CheckpointDir;
 use super::weights::{self, NamedTensor, WeightsError};
-use super::{Progress, Record, State, Stopping};
+use super::{Progress, Record, RunConfig, State};
 use crate::error::{display_chain, Error, Result};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -19,7 +19,7 @@ use std::time::Instant;
 /// One run of an experiment, as the epoch loop drives it.
 pub trait Trainer {
     /// The run's configuration, saved in every checkpoint.
-    type Config: Serialize + DeserializeOwned + PartialEq + Clone;
+    type Config: RunConfig + Serialize + DeserializeOwned + PartialEq + Clone;
     /// One epoch's record.
     type Record: Record + Serialize + DeserializeOwned + Clone;
     /// What the experiment keeps across epochs besides the weights.
@@ -29,10 +29,6 @@ pub trait Trainer {
 
     /// The configuration.
     fn config(&self) -> &Self::Config;
-    /// The run's identifier, for messages.
-    fn run_id(&self) -> String;
-    /// When to stop.
-    fn stopping(&self) -> Stopping;
     /// Batches per epoch (for the progress bar).
     fn batches(&self) -> usize;
     /// Name and shape of every tensor a checkpoint holds; without
@@ -87,6 +83,23 @@ pub enum Outcome<O> {
     Stopped(usize),
 }
 
+/// Trains `trainer`'s run to convergence (see [`train_until`]) and returns
+/// what its analyses report.
+///
+/// # Errors
+///
+/// As [`train_until`].
+pub fn train<T: Trainer>(
+    mut trainer: T,
+    checkpoint_dir: &Path,
+    progress: &dyn Progress,
+) -> Result<T::Output> {
+    match train_until(&mut trainer, checkpoint_dir, progress, None)? {
+        Outcome::Finished(output) => Ok(*output),
+        Outcome::Stopped(_) => unreachable!("no stop was asked for"),
+    }
+}
+
 /// Trains `trainer`'s run to convergence, checkpointing into
 /// `checkpoint_dir` after every epoch and resuming from it, then analyses
 /// the best epoch; stops early, as an interrupted run would, once
@@ -111,7 +124,7 @@ pub fn train_until<T: Trainer>(
         Some(state) => state,
         None => State::new(trainer.config().clone()),
     };
-    let stopping = trainer.stopping();
+    let stopping = trainer.config().stopping();
     while !state.converged(stopping) {
         if stop_after.is_some_and(|s| state.epochs_done() >= s) {
             return Ok(Outcome::Stopped(state.epochs_done()));
@@ -122,7 +135,7 @@ pub fn train_until<T: Trainer>(
         let loss = record.train_loss();
         if !loss.is_finite() {
             return Err(Error::Diverged {
-                run_id: trainer.run_id(),
+                run_id: trainer.config().run_id(),
                 epoch,
                 loss,
             });
@@ -166,7 +179,7 @@ fn resume<T: Trainer>(
     if !epochs.is_empty() {
         progress.note(&format!(
             "{}: no checkpoint verifies; starting the run over",
-            trainer.run_id()
+            trainer.config().run_id()
         ));
     }
     Ok(None)

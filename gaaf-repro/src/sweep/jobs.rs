@@ -10,7 +10,7 @@
 //! file) instead of overwriting or mixing results.
 
 use super::progress::{log, Bar};
-use super::{read_json, write_json, Progress};
+use super::{read_json, write_json, Progress, RunConfig};
 use crate::error::{Error, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::de::DeserializeOwned;
@@ -20,16 +20,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// One run of a sweep.
-pub trait Job: Sync {
+pub trait Job: RunConfig + Sync {
     /// What a finished run writes to `runs/<id>.json`.
     type Output: Serialize + DeserializeOwned + Send;
     /// The data every run reads (loaded once, only when some run must train).
     type Data: Sync;
 
-    /// A file-name-safe identifier, unique within the sweep.
-    fn id(&self) -> String;
-    /// The most epochs the run trains (for the progress bar).
-    fn max_epochs(&self) -> usize;
     /// Whether `output` was made by this run's configuration.
     fn made_by(&self, output: &Self::Output) -> bool;
     /// Trains (resuming from `checkpoint_dir`) and analyses the run.
@@ -69,7 +65,7 @@ pub fn run_jobs<J: Job>(
     // Finished runs are reused (or refused) before any data is loaded.
     let mut done: Vec<Option<J::Output>> = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let path = runs_dir.join(format!("{}.json", job.id()));
+        let path = runs_dir.join(format!("{}.json", job.run_id()));
         if path.exists() {
             let r: J::Output = read_json(&path)?;
             if !job.made_by(&r) {
@@ -146,8 +142,8 @@ fn run_one<J: Job>(
     runs_dir: &Path,
     multi: &MultiProgress,
 ) -> Result<J::Output> {
-    let id = job.id();
-    let bar = Bar::new(multi, &id, job.max_epochs());
+    let id = job.run_id();
+    let bar = Bar::new(multi, &id, job.stopping().max_epochs);
     let result = job.run(data, &out.join("checkpoints").join(&id), &bar);
     bar.finish();
     let result = result?;
@@ -158,6 +154,7 @@ fn run_one<J: Job>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sweep::Stopping;
     use std::path::PathBuf;
 
     /// A job that finishes with its number, diverges, or fails for real.
@@ -170,15 +167,21 @@ mod tests {
         Fault,
     }
 
+    impl RunConfig for Fake {
+        fn run_id(&self) -> String {
+            format!("run-{}", self.0)
+        }
+        fn stopping(&self) -> Stopping {
+            Stopping {
+                max_epochs: 1,
+                patience: 1,
+            }
+        }
+    }
+
     impl Job for Fake {
         type Output = usize;
         type Data = ();
-        fn id(&self) -> String {
-            format!("run-{}", self.0)
-        }
-        fn max_epochs(&self) -> usize {
-            1
-        }
         fn made_by(&self, output: &usize) -> bool {
             *output == self.0
         }
@@ -186,13 +189,13 @@ mod tests {
             match self.1 {
                 Outcome::Finish => Ok(self.0),
                 Outcome::Diverge => Err(Error::Diverged {
-                    run_id: self.id(),
+                    run_id: self.run_id(),
                     epoch: 1,
                     loss: f64::NAN,
                 }),
                 // Any error that is not a divergence is a fault.
                 Outcome::Fault => Err(Error::ConfigMismatch {
-                    path: PathBuf::from(format!("fault in {}", self.id())),
+                    path: PathBuf::from(format!("fault in {}", self.run_id())),
                 }),
             }
         }

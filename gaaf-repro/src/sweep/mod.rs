@@ -27,14 +27,14 @@ pub mod weights;
 
 pub use atomic::write_atomic;
 pub use checkpoint::CheckpointDir;
-pub use data::{load_dataset, RunData, Split};
-pub use epochs::{train_until, Outcome, RunState, Trainer};
+pub use data::{load_dataset, DataSizes, RunData, Split};
+pub use epochs::{train, train_until, Outcome, RunState, Trainer};
 pub use jobs::{run_jobs, Job};
 pub use machine::machine;
 pub use options::{SweepOptions, Swept};
 pub use progress::Progress;
 pub use runs::{read_json, read_runs, write_json};
 pub use shard::{Shard, ShardError};
-pub use state::{Record, State, Stopping};
+pub use state::{Record, RunConfig, State, Stopping};
 pub use streams::{stream_seed, Stream};
 pub use weights::{NamedTensor, WeightsError};

@@ -54,9 +54,30 @@ impl SweepOptions {
         Ok(())
     }
 
-    /// The seeds, `0..seeds` or `0..default`.
-    pub fn seeds(&self, default: u64) -> std::ops::Range<u64> {
-        0..self.seeds.unwrap_or(default)
+    /// Every run of the sweep, seed-major, before sharding: `config(variant,
+    /// seed)` for the seeds `0..seeds` (`0..default_seeds` when not given)
+    /// and the `chosen` variants (`all` when none is chosen), after checking
+    /// these options.
+    ///
+    /// # Errors
+    ///
+    /// A sweep option out of range, or `config`'s error.
+    pub fn grid<V: Copy, C>(
+        &self,
+        default_seeds: u64,
+        chosen: &[V],
+        all: &[V],
+        mut config: impl FnMut(V, u64) -> Result<C>,
+    ) -> Result<Vec<C>> {
+        self.validate()?;
+        let variants = if chosen.is_empty() { all } else { chosen };
+        let mut out = Vec::new();
+        for seed in 0..self.seeds.unwrap_or(default_seeds) {
+            for &v in variants {
+                out.push(config(v, seed)?);
+            }
+        }
+        Ok(out)
     }
 
     /// Runs this shard of `jobs` (or, with `merge_only`, reads every finished

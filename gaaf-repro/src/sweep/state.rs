@@ -1,6 +1,7 @@
 //! A run's progress as a checkpoint holds it: what every experiment's epoch
 //! loop keeps, plus a slot for what only one experiment needs.
 
+use crate::error::{check, ConfigError};
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
 
@@ -14,6 +15,15 @@ pub trait Record {
     fn seconds(&self) -> f64;
 }
 
+/// What the sweep and the epoch loop need of every experiment's run
+/// configuration.
+pub trait RunConfig {
+    /// A file-name-safe identifier, unique within the sweep.
+    fn run_id(&self) -> String;
+    /// When training stops.
+    fn stopping(&self) -> Stopping;
+}
+
 /// The two rules that end training, part of every experiment's
 /// configuration (flattened into its JSON, so the fields keep their names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +33,26 @@ pub struct Stopping {
     /// Training stops when validation accuracy has not improved (strictly)
     /// for this many epochs.
     pub patience: usize,
+}
+
+impl Stopping {
+    /// `self` with each value given replaced (a command line's overrides).
+    pub fn overridden(self, max_epochs: Option<usize>, patience: Option<usize>) -> Self {
+        Self {
+            max_epochs: max_epochs.unwrap_or(self.max_epochs),
+            patience: patience.unwrap_or(self.patience),
+        }
+    }
+
+    /// Checks `--max-epochs` and `--patience`.
+    ///
+    /// # Errors
+    ///
+    /// The first of them out of range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check::count("max-epochs", self.max_epochs)?;
+        check::count("patience", self.patience)
+    }
 }
 
 /// The progress of one run, as saved after every epoch: `C` is the run's

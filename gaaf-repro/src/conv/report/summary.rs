@@ -47,9 +47,13 @@ pub fn render_report(runs: &[Run], meta: &ReportMeta) -> String {
             c.batch_size,
             c.stopping.max_epochs,
             c.stopping.patience,
-            c.val_size,
-            c.train_subset.map_or("none".to_string(), |n| n.to_string()),
-            c.test_subset.map_or("none".to_string(), |n| n.to_string()),
+            c.sizes.val_size,
+            c.sizes
+                .train_subset
+                .map_or("none".to_string(), |n| n.to_string()),
+            c.sizes
+                .test_subset
+                .map_or("none".to_string(), |n| n.to_string()),
             c.width_divisor,
             if c.augment { "on" } else { "off" },
             c.gaaf_k

@@ -413,7 +413,7 @@ mod tests {
             fixtures::run(Variant::Dropout, 0),
         ];
         runs[0].config.stopping.max_epochs = 2;
-        runs[0].config.train_subset = Some(1000);
+        runs[0].config.sizes.train_subset = Some(1000);
         let mut m = meta(true);
         m.wall_seconds = None;
         insta::assert_snapshot!(render_report(&runs, &m));
