@@ -8,7 +8,7 @@ use gaaf_data::{DataDir, DatasetKind};
 use gaaf_repro::conv::{
     self, train_until, Config, Dataset, DeviceChoice, Options, Overrides, Run, Variant,
 };
-use gaaf_repro::sweep::{DataSizes, Outcome, RunData, Stopping, SweepOptions};
+use gaaf_repro::sweep::{DataSizes, Outcome, RunConfig, RunData, Stopping, SweepOptions};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -7,7 +7,7 @@ use gaaf_repro::mnist::{prepare, train, train_until, Config, Run, Variant};
 use gaaf_repro::sweep::{DataSizes, Outcome, Progress, RunData, Stopping};
 use gaaf_repro::Error;
 use ndarray::Array4;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// `n` 28x28 images of 10 classes: class `c` lights rows `2c..2c+3`, plus
 /// noise from a fixed LCG, so the model has something to learn.
@@ -100,30 +100,64 @@ fn same_seed_same_result_and_the_model_learns() {
     }
 }
 
+/// A run stopped after some epochs, as an interrupted one would be, with
+/// the result of the same run uninterrupted.
+struct Interrupted {
+    config: Config,
+    data: RunData,
+    whole: Run,
+    dir: tempfile::TempDir,
+}
+
+impl Interrupted {
+    fn after(epochs: usize, variant: Variant) -> Self {
+        let config = config(variant);
+        let data = prepare(&splits(), &config).unwrap();
+        let whole = run(&config, &data);
+        let dir = tempfile::tempdir().unwrap();
+        let stopped = train_until(&config, &data, dir.path(), &(), Some(epochs)).unwrap();
+        assert_eq!(stopped, Outcome::Stopped(epochs));
+        Self {
+            config,
+            data,
+            whole,
+            dir,
+        }
+    }
+
+    /// The file of `epoch`'s checkpoint.
+    fn checkpoint(&self, epoch: usize) -> PathBuf {
+        self.dir
+            .path()
+            .join(format!("epoch-{epoch:04}.safetensors"))
+    }
+
+    /// The run trained to the end, and the notes it printed.
+    fn resume(&self) -> (Run, Vec<String>) {
+        let notes = Notes::default();
+        let resumed = train(&self.config, &self.data, self.dir.path(), &notes).unwrap();
+        (untimed(resumed), notes.0.into_inner())
+    }
+}
+
 #[test]
 fn a_resumed_run_equals_an_uninterrupted_one() {
-    let splits = splits();
     for variant in [Variant::Dropout, Variant::DropoutMatched] {
-        let c = config(variant);
-        let data = prepare(&splits, &c).unwrap();
-        let whole = run(&c, &data);
-        let dir = tempfile::tempdir().unwrap();
-        let stopped = train_until(&c, &data, dir.path(), &(), Some(1)).unwrap();
-        assert_eq!(stopped, Outcome::Stopped(1));
-        let resumed = untimed(train(&c, &data, dir.path(), &()).unwrap());
-        assert_eq!(resumed, whole, "{variant:?}");
+        let run = Interrupted::after(1, variant);
+        let (resumed, notes) = run.resume();
+        assert_eq!(resumed, run.whole, "{variant:?}");
+        assert!(notes.is_empty(), "{notes:?}");
     }
 }
 
 #[test]
 fn a_checkpoint_of_another_configuration_is_refused() {
-    let splits = splits();
-    let c = config(Variant::Base);
-    let data = prepare(&splits, &c).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    train_until(&c, &data, dir.path(), &(), Some(1)).unwrap();
-    let other = Config { lr: 0.01, ..c };
-    let err = train(&other, &data, dir.path(), &()).unwrap_err();
+    let run = Interrupted::after(1, Variant::Base);
+    let other = Config {
+        lr: 0.01,
+        ..run.config.clone()
+    };
+    let err = train(&other, &run.data, run.dir.path(), &()).unwrap_err();
     assert!(matches!(err, Error::ConfigMismatch { .. }), "{err}");
 }
 
@@ -137,24 +171,12 @@ impl Progress for Notes {
     }
 }
 
-fn checkpoint(dir: &Path, epoch: usize) -> PathBuf {
-    dir.join(format!("epoch-{epoch:04}.safetensors"))
-}
-
 #[test]
 fn a_truncated_newest_checkpoint_resumes_from_the_one_before() {
-    let splits = splits();
-    let c = config(Variant::DropoutMatched);
-    let data = prepare(&splits, &c).unwrap();
-    let whole = run(&c, &data);
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(
-        train_until(&c, &data, dir.path(), &(), Some(2)).unwrap(),
-        Outcome::Stopped(2)
-    );
+    let run = Interrupted::after(2, Variant::DropoutMatched);
     // Both epochs are kept, so there is something to fall back to.
-    let newest = checkpoint(dir.path(), 2);
-    assert!(checkpoint(dir.path(), 1).exists());
+    let newest = run.checkpoint(2);
+    assert!(run.checkpoint(1).exists());
     let len = std::fs::metadata(&newest).unwrap().len();
     let file = std::fs::OpenOptions::new()
         .write(true)
@@ -162,10 +184,11 @@ fn a_truncated_newest_checkpoint_resumes_from_the_one_before() {
         .unwrap();
     file.set_len(len / 2).unwrap();
 
-    let notes = Notes::default();
-    let resumed = untimed(train(&c, &data, dir.path(), &notes).unwrap());
-    assert_eq!(resumed, whole, "resumed from epoch 1, it trains as before");
-    let notes = notes.0.into_inner();
+    let (resumed, notes) = run.resume();
+    assert_eq!(
+        resumed, run.whole,
+        "resumed from epoch 1, it trains as before"
+    );
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert!(notes[0].starts_with("skipping bad checkpoint"), "{notes:?}");
     assert!(notes[0].contains("epoch-0002.safetensors"), "{notes:?}");
@@ -173,19 +196,12 @@ fn a_truncated_newest_checkpoint_resumes_from_the_one_before() {
 
 #[test]
 fn when_no_checkpoint_verifies_the_run_starts_over() {
-    let splits = splits();
-    let c = config(Variant::Base);
-    let data = prepare(&splits, &c).unwrap();
-    let whole = run(&c, &data);
-    let dir = tempfile::tempdir().unwrap();
-    train_until(&c, &data, dir.path(), &(), Some(2)).unwrap();
+    let run = Interrupted::after(2, Variant::Base);
     for epoch in [1, 2] {
-        std::fs::write(checkpoint(dir.path(), epoch), b"garbage").unwrap();
+        std::fs::write(run.checkpoint(epoch), b"garbage").unwrap();
     }
-    let notes = Notes::default();
-    let again = untimed(train(&c, &data, dir.path(), &notes).unwrap());
-    assert_eq!(again, whole);
-    let notes = notes.0.into_inner();
+    let (again, notes) = run.resume();
+    assert_eq!(again, run.whole);
     assert_eq!(notes.len(), 3, "{notes:?}");
     assert!(notes[2].contains("starting the run over"), "{notes:?}");
 }

@@ -25,7 +25,7 @@ pub use train::{train, train_until, Trainer};
 
 use crate::error::Result;
 use crate::report_common::ReportMeta;
-use crate::sweep::{self, Job, Progress, RunData, SweepOptions};
+use crate::sweep::{self, Job, Progress, RunConfig, RunData, SweepOptions};
 use candle_core::Device;
 use std::path::Path;
 
@@ -145,8 +145,8 @@ impl Job for Config {
     type Output = Run;
     type Data = Data;
 
-    fn made_by(&self, output: &Run) -> bool {
-        output.config == *self
+    fn config_of(output: &Run) -> &Config {
+        &output.config
     }
 
     fn run(&self, data: &Data, checkpoint_dir: &Path, progress: &dyn Progress) -> Result<Run> {
@@ -180,21 +180,15 @@ impl Job for Config {
 /// run, or the report.
 pub fn run(opts: &Options) -> Result<sweep::Swept<Run>> {
     let configs = opts.configs()?;
-    let mut swept = opts.sweep.run(configs, || {
+    let load = || {
         let device = opts.device.open()?;
         let splits = sweep::load_dataset(opts.sweep.data_dir.clone(), opts.dataset.kind())?;
         Ok(Data { splits, device })
-    })?;
-    if opts.sweep.merge_only {
-        swept
-            .runs
-            .sort_by_key(|r| (r.config.dataset, r.config.variant, r.config.seed));
-    }
-    let subset = swept
-        .runs
-        .iter()
-        .any(|r| r.config.sizes.train_subset.is_some());
-    let meta = ReportMeta::of(&opts.sweep, &swept, opts.quick || subset);
+    };
+    let swept = opts
+        .sweep
+        .run(configs, load, |c| (c.dataset, c.variant, c.seed))?;
+    let meta = ReportMeta::of(&opts.sweep, &swept, opts.quick);
     report::write_report(&swept.runs, &swept.report_dir, &meta)?;
     Ok(swept)
 }
@@ -202,7 +196,6 @@ pub fn run(opts: &Options) -> Result<sweep::Swept<Run>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Error;
 
     fn opts() -> Options {
         Options {
@@ -232,92 +225,5 @@ mod tests {
         assert_eq!(c[0].stopping.max_epochs, 1);
         assert_eq!(c[0].width_divisor, 8);
         assert_eq!(c[5].run_id(), "svhn-bn-seed1");
-    }
-
-    #[test]
-    fn every_bad_value_is_refused_naming_its_flag() {
-        let o = Overrides::default;
-        let cases = [
-            (
-                Overrides {
-                    lr: Some(-1.0),
-                    ..o()
-                },
-                "invalid --lr -1: must be a finite number above 0",
-            ),
-            (
-                Overrides {
-                    lr: Some(f64::NAN),
-                    ..o()
-                },
-                "invalid --lr NaN: must be a finite number above 0",
-            ),
-            (
-                Overrides {
-                    momentum: Some(1.0),
-                    ..o()
-                },
-                "invalid --momentum 1: must be in [0, 1)",
-            ),
-            (
-                Overrides {
-                    momentum: Some(-0.5),
-                    ..o()
-                },
-                "invalid --momentum -0.5: must be in [0, 1)",
-            ),
-            (
-                Overrides {
-                    weight_decay: Some(-1e-4),
-                    ..o()
-                },
-                "invalid --weight-decay -0.0001: must be a finite number, 0 or above",
-            ),
-            (
-                Overrides {
-                    batch_size: Some(0),
-                    ..o()
-                },
-                "invalid --batch-size 0: must be at least 1",
-            ),
-            (
-                Overrides {
-                    max_epochs: Some(0),
-                    ..o()
-                },
-                "invalid --max-epochs 0: must be at least 1",
-            ),
-            (
-                Overrides {
-                    patience: Some(0),
-                    ..o()
-                },
-                "invalid --patience 0: must be at least 1",
-            ),
-            (
-                Overrides {
-                    width_divisor: Some(0),
-                    ..o()
-                },
-                "invalid --width-divisor 0: must be at least 1",
-            ),
-            (
-                Overrides {
-                    gaaf_k: Some(f64::INFINITY),
-                    ..o()
-                },
-                "invalid --gaaf-k inf: must be a finite number above 0",
-            ),
-        ];
-        for (overrides, message) in cases {
-            let err = Options {
-                overrides,
-                ..opts()
-            }
-            .configs()
-            .unwrap_err();
-            assert!(matches!(err, Error::InvalidConfig(_)), "{err:?}");
-            assert_eq!(err.to_string(), message);
-        }
     }
 }

@@ -2,7 +2,6 @@
 //! `<out>/runs/<run-id>.json`. Table 5 is built from these files alone.
 
 use super::Config;
-use crate::sweep::Record;
 use serde::{Deserialize, Serialize};
 
 /// One epoch of training.
@@ -45,14 +44,4 @@ pub struct Run {
     pub seconds: f64,
 }
 
-impl Record for Epoch {
-    fn train_loss(&self) -> f64 {
-        self.train_loss
-    }
-    fn val_acc(&self) -> f64 {
-        self.val_acc
-    }
-    fn seconds(&self) -> f64 {
-        self.seconds
-    }
-}
+crate::sweep::impl_record!(Epoch);

@@ -60,11 +60,6 @@ impl Config {
         }
     }
 
-    /// A file-name-safe identifier: variant and seed.
-    pub fn run_id(&self) -> String {
-        format!("{}-seed{}", self.variant.name(), self.seed)
-    }
-
     /// Checks every field's range, naming the flag that sets it.
     ///
     /// # Errors
@@ -83,11 +78,16 @@ impl Config {
 }
 
 impl RunConfig for Config {
+    /// A file-name-safe identifier: variant and seed.
     fn run_id(&self) -> String {
-        Config::run_id(self)
+        format!("{}-seed{}", self.variant.name(), self.seed)
     }
 
     fn stopping(&self) -> Stopping {
         self.stopping
+    }
+
+    fn sizes(&self) -> DataSizes {
+        self.sizes
     }
 }

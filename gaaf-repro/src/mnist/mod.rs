@@ -34,7 +34,7 @@ pub use train::{prepare, train, train_until, Trainer, NET_VARIANCE_BATCH, NET_VA
 
 use crate::error::Result;
 use crate::report_common::ReportMeta;
-use crate::sweep::{self, Job, Progress, SweepOptions};
+use crate::sweep::{self, Job, Progress, RunConfig, SweepOptions};
 use std::path::Path;
 
 /// Values that replace [`Config::new`]'s defaults (and `--quick`'s).
@@ -141,19 +141,9 @@ impl Options {
 pub fn run(opts: &Options) -> Result<sweep::Swept<Run>> {
     let configs = opts.configs()?;
     let data_dir = opts.sweep.data_dir.clone();
-    let mut swept = opts.sweep.run(configs, || {
-        sweep::load_dataset(data_dir, gaaf_data::DatasetKind::Mnist)
-    })?;
-    if opts.sweep.merge_only {
-        swept
-            .runs
-            .sort_by_key(|r| (r.config.variant, r.config.seed));
-    }
-    let subset = swept
-        .runs
-        .iter()
-        .any(|r| r.config.sizes.train_subset.is_some());
-    let meta = ReportMeta::of(&opts.sweep, &swept, opts.quick || subset);
+    let load = || sweep::load_dataset(data_dir, gaaf_data::DatasetKind::Mnist);
+    let swept = opts.sweep.run(configs, load, |c| (c.variant, c.seed))?;
+    let meta = ReportMeta::of(&opts.sweep, &swept, opts.quick);
     report::write_report(&swept.runs, &swept.report_dir, &meta)?;
     Ok(swept)
 }
@@ -163,8 +153,8 @@ impl Job for Config {
     type Output = Run;
     type Data = gaaf_data::Splits;
 
-    fn made_by(&self, output: &Run) -> bool {
-        output.config == *self
+    fn config_of(output: &Run) -> &Config {
+        &output.config
     }
 
     fn run(
@@ -192,7 +182,6 @@ impl Job for Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{display_chain, Error};
     use crate::sweep::Shard;
 
     fn opts() -> Options {
@@ -238,144 +227,5 @@ mod tests {
         assert_eq!(c[0].stopping.max_epochs, 2);
         assert_eq!(c[0].lr, 0.3);
         assert_eq!(c[0].sizes.train_subset, QUICK.train_subset);
-    }
-
-    /// The message of `o.configs()`'s error, with its sources.
-    fn refused(o: Options) -> String {
-        match o.configs() {
-            Err(e @ (Error::InvalidConfig(_) | Error::InvalidShard(_))) => display_chain(&e),
-            other => panic!("not refused: {other:?}"),
-        }
-    }
-
-    fn with(overrides: Overrides) -> Options {
-        Options {
-            overrides,
-            ..opts()
-        }
-    }
-
-    #[test]
-    fn every_bad_value_is_refused_naming_its_flag() {
-        let o = Overrides::default;
-        let cases = [
-            (
-                with(Overrides {
-                    batch_size: Some(0),
-                    ..o()
-                }),
-                "invalid --batch-size 0: must be at least 1",
-            ),
-            (
-                with(Overrides {
-                    lr: Some(-1.0),
-                    ..o()
-                }),
-                "invalid --lr -1: must be a finite number above 0",
-            ),
-            (
-                with(Overrides {
-                    lr: Some(f64::NAN),
-                    ..o()
-                }),
-                "invalid --lr NaN: must be a finite number above 0",
-            ),
-            (
-                with(Overrides {
-                    lr: Some(f64::INFINITY),
-                    ..o()
-                }),
-                "invalid --lr inf: must be a finite number above 0",
-            ),
-            (
-                with(Overrides {
-                    max_epochs: Some(0),
-                    ..o()
-                }),
-                "invalid --max-epochs 0: must be at least 1",
-            ),
-            (
-                with(Overrides {
-                    patience: Some(0),
-                    ..o()
-                }),
-                "invalid --patience 0: must be at least 1",
-            ),
-            (
-                with(Overrides {
-                    dropout_p: Some(1.0),
-                    ..o()
-                }),
-                "invalid --dropout-p 1: must be in [0, 1)",
-            ),
-            (
-                with(Overrides {
-                    dropout_p: Some(-0.1),
-                    ..o()
-                }),
-                "invalid --dropout-p -0.1: must be in [0, 1)",
-            ),
-            (
-                with(Overrides {
-                    gaaf_k: Some(0.0),
-                    ..o()
-                }),
-                "invalid --gaaf-k 0: must be a finite number above 0",
-            ),
-            (
-                with(Overrides {
-                    shape_width: Some(f64::NAN),
-                    ..o()
-                }),
-                "invalid --shape-width NaN: must be a finite number above 0",
-            ),
-            (
-                with(Overrides {
-                    val_size: Some(0),
-                    ..o()
-                }),
-                "invalid --val-size 0: must be at least 1",
-            ),
-            (
-                with(Overrides {
-                    train_subset: Some(0),
-                    ..o()
-                }),
-                "invalid --train-subset 0: must be at least 1",
-            ),
-            (
-                with(Overrides {
-                    test_subset: Some(0),
-                    ..o()
-                }),
-                "invalid --test-subset 0: must be at least 1",
-            ),
-            // --quick sets max_epochs 4; an override of 0 is still refused.
-            (
-                Options {
-                    quick: true,
-                    ..with(Overrides {
-                        max_epochs: Some(0),
-                        ..o()
-                    })
-                },
-                "invalid --max-epochs 0: must be at least 1",
-            ),
-        ];
-        for (options, message) in cases {
-            assert_eq!(refused(options), message);
-        }
-        let mut jobs = opts();
-        jobs.sweep.jobs = 0;
-        assert_eq!(refused(jobs), "invalid --jobs 0: must be at least 1");
-        let mut seeds = opts();
-        seeds.sweep.seeds = Some(0);
-        assert_eq!(refused(seeds), "invalid --seeds 0: must be at least 1");
-        let mut shard = opts();
-        shard.sweep.shard = Shard { index: 3, count: 3 };
-        assert_eq!(
-            refused(shard),
-            "invalid --shard: expected I/N with 0 <= I < N, found \"3/3\""
-        );
     }
 }

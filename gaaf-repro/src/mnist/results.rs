@@ -4,7 +4,6 @@
 //! built from these files alone, so shards run on different machines merge by
 //! reading each other's JSON.
 
-use crate::sweep::Record;
 use serde::{Deserialize, Serialize};
 
 /// The model variants of the MNIST experiment (paper section 5.1), plus the
@@ -136,14 +135,4 @@ pub const NET_BINS: usize = 160;
 /// Bins of the correlation densities on `[-1, 1]`.
 pub const CORRELATION_BINS: usize = 100;
 
-impl Record for Epoch {
-    fn train_loss(&self) -> f64 {
-        self.train_loss
-    }
-    fn val_acc(&self) -> f64 {
-        self.val_acc
-    }
-    fn seconds(&self) -> f64 {
-        self.seconds
-    }
-}
+crate::sweep::impl_record!(Epoch);

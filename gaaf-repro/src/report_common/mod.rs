@@ -22,14 +22,14 @@ pub struct ReportMeta {
 }
 
 impl ReportMeta {
-    /// How `swept` was made by `opts`; `quick` when asked for, or when some
-    /// run used a subset of the data.
+    /// How `swept` was made by `opts`; `quick` when asked for (`--quick`),
+    /// or when some run used a subset of the data.
     pub fn of<O>(opts: &SweepOptions, swept: &Swept<O>, quick: bool) -> Self {
         Self {
             command: opts.command.clone(),
             machine: machine(),
             wall_seconds: swept.wall_seconds,
-            quick,
+            quick: quick || swept.partial,
         }
     }
 

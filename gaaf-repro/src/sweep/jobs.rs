@@ -20,14 +20,18 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// One run of a sweep.
-pub trait Job: RunConfig + Sync {
+pub trait Job: RunConfig + PartialEq + Sync {
     /// What a finished run writes to `runs/<id>.json`.
     type Output: Serialize + DeserializeOwned + Send;
     /// The data every run reads (loaded once, only when some run must train).
     type Data: Sync;
 
+    /// The configuration `output` was made with.
+    fn config_of(output: &Self::Output) -> &Self;
     /// Whether `output` was made by this run's configuration.
-    fn made_by(&self, output: &Self::Output) -> bool;
+    fn made_by(&self, output: &Self::Output) -> bool {
+        Self::config_of(output) == self
+    }
     /// Trains (resuming from `checkpoint_dir`) and analyses the run.
     ///
     /// # Errors
@@ -154,10 +158,11 @@ fn run_one<J: Job>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sweep::Stopping;
+    use crate::sweep::{DataSizes, Stopping};
     use std::path::PathBuf;
 
     /// A job that finishes with its number, diverges, or fails for real.
+    #[derive(PartialEq)]
     struct Fake(usize, Outcome);
 
     #[derive(Clone, Copy, PartialEq)]
@@ -177,11 +182,17 @@ mod tests {
                 patience: 1,
             }
         }
+        fn sizes(&self) -> DataSizes {
+            DataSizes::all_but(1)
+        }
     }
 
     impl Job for Fake {
         type Output = usize;
         type Data = ();
+        fn config_of(_: &usize) -> &Fake {
+            unreachable!("made_by is overridden")
+        }
         fn made_by(&self, output: &usize) -> bool {
             *output == self.0
         }
@@ -204,6 +215,16 @@ mod tests {
         }
     }
 
+    /// Runs one fake job per outcome, numbered in order, one at a time.
+    fn sweep(out: &Path, outcomes: [Outcome; 3]) -> Result<(Vec<usize>, usize)> {
+        let jobs: Vec<Fake> = outcomes
+            .into_iter()
+            .enumerate()
+            .map(|(i, o)| Fake(i, o))
+            .collect();
+        run_jobs(&jobs, out, 1, || Ok(()))
+    }
+
     fn saved(out: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(out.join("runs"))
             .unwrap()
@@ -213,36 +234,23 @@ mod tests {
         names
     }
 
+    use Outcome::{Diverge, Fault, Finish};
+
     #[test]
     fn a_diverged_run_lets_the_others_finish_and_is_reported() {
         let dir = tempfile::tempdir().unwrap();
-        let jobs = [
-            Fake(0, Outcome::Finish),
-            Fake(1, Outcome::Diverge),
-            Fake(2, Outcome::Finish),
-        ];
-        let err = run_jobs(&jobs, dir.path(), 1, || Ok(())).unwrap_err();
+        let err = sweep(dir.path(), [Finish, Diverge, Finish]).unwrap_err();
         assert!(matches!(err, Error::Diverged { ref run_id, .. } if run_id == "run-1"));
         assert_eq!(saved(dir.path()), ["run-0.json", "run-2.json"]);
         // The finished runs are reused next time; only the diverged one runs.
-        let jobs = [
-            Fake(0, Outcome::Fault),
-            Fake(1, Outcome::Finish),
-            Fake(2, Outcome::Fault),
-        ];
-        let (outputs, reused) = run_jobs(&jobs, dir.path(), 1, || Ok(())).unwrap();
+        let (outputs, reused) = sweep(dir.path(), [Fault, Finish, Fault]).unwrap();
         assert_eq!((outputs, reused), (vec![0, 1, 2], 2));
     }
 
     #[test]
     fn a_fault_stops_the_sweep_and_wins_over_a_divergence() {
         let dir = tempfile::tempdir().unwrap();
-        let jobs = [
-            Fake(0, Outcome::Diverge),
-            Fake(1, Outcome::Fault),
-            Fake(2, Outcome::Finish),
-        ];
-        let err = run_jobs(&jobs, dir.path(), 1, || Ok(())).unwrap_err();
+        let err = sweep(dir.path(), [Diverge, Fault, Finish]).unwrap_err();
         assert!(
             matches!(err, Error::ConfigMismatch { ref path } if path == Path::new("fault in run-1")),
             "{err}"

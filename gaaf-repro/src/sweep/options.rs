@@ -81,25 +81,33 @@ impl SweepOptions {
     }
 
     /// Runs this shard of `jobs` (or, with `merge_only`, reads every finished
-    /// run instead); `load` loads the data the runs share.
+    /// run instead, in the order of `merge_key` of their configurations);
+    /// `load` loads the data the runs share.
     ///
     /// # Errors
     ///
     /// [`run_jobs`]' and [`read_runs`]'.
-    pub fn run<J: Job>(
+    pub fn run<J: Job, K: Ord>(
         &self,
         jobs: Vec<J>,
         load: impl FnOnce() -> Result<J::Data>,
+        merge_key: impl Fn(&J) -> K,
     ) -> Result<Swept<J::Output>> {
         let started = Instant::now();
         let (runs, reused) = if self.merge_only {
-            (read_runs(&self.out.join("runs"))?, 0)
+            let mut runs: Vec<J::Output> = read_runs(&self.out.join("runs"))?;
+            runs.sort_by_key(|r| merge_key(J::config_of(r)));
+            (runs, 0)
         } else {
             run_jobs(&self.shard.select(jobs), &self.out, self.jobs, load)?
         };
+        let partial = runs
+            .iter()
+            .any(|r| J::config_of(r).sizes().train_subset.is_some());
         Ok(Swept {
             runs,
             reused,
+            partial,
             report_dir: self.shard.report_dir(&self.out, self.merge_only),
             wall_seconds: (!self.merge_only).then(|| started.elapsed().as_secs_f64()),
         })
@@ -118,4 +126,6 @@ pub struct Swept<O> {
     pub report_dir: PathBuf,
     /// Wall-clock seconds of the sweep (`None` when only merging).
     pub wall_seconds: Option<f64>,
+    /// Whether some run used only a subset of the training data.
+    pub partial: bool,
 }

@@ -1,6 +1,7 @@
 //! A run's progress as a checkpoint holds it: what every experiment's epoch
 //! loop keeps, plus a slot for what only one experiment needs.
 
+use super::DataSizes;
 use crate::error::{check, ConfigError};
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
@@ -15,6 +16,25 @@ pub trait Record {
     fn seconds(&self) -> f64;
 }
 
+/// Implements [`Record`] for an epoch record type with `train_loss`,
+/// `val_acc` and `seconds` fields (every experiment's has them).
+macro_rules! impl_record {
+    ($record:ty) => {
+        impl $crate::sweep::Record for $record {
+            fn train_loss(&self) -> f64 {
+                self.train_loss
+            }
+            fn val_acc(&self) -> f64 {
+                self.val_acc
+            }
+            fn seconds(&self) -> f64 {
+                self.seconds
+            }
+        }
+    };
+}
+pub(crate) use impl_record;
+
 /// What the sweep and the epoch loop need of every experiment's run
 /// configuration.
 pub trait RunConfig {
@@ -22,6 +42,8 @@ pub trait RunConfig {
     fn run_id(&self) -> String;
     /// When training stops.
     fn stopping(&self) -> Stopping;
+    /// How much of the data the run uses.
+    fn sizes(&self) -> DataSizes;
 }
 
 /// The two rules that end training, part of every experiment's

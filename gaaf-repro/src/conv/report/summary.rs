@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::{paper, render_table5, ReportMeta};
 use crate::conv::{Dataset, Run, Variant};
 use crate::report_common::stats::{signed, Summary};
+use crate::sweep::RunConfig;
 
 fn mean_acc(runs: &[Run], d: Dataset, v: Variant, train: bool) -> Option<f64> {
     Summary::of(

@@ -9,6 +9,7 @@ use super::{paper, table1, table2, table3, table4, ReportMeta};
 use super::{runs_of, HIDDEN_TOP_DOWN};
 use crate::mnist::{Histogram, Run, Variant};
 use crate::report_common::stats::{plain, signed};
+use crate::sweep::RunConfig;
 
 /// `|net|` at and beyond which tanh counts as saturated here: `tanh'(2) < 0.071`.
 pub(crate) const SATURATION: f64 = 2.0;
