@@ -9,7 +9,7 @@ use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
 use gaaf_repro::conv::{self, DeviceChoice};
 use gaaf_repro::mnist;
-use gaaf_repro::sweep::{Shard, SweepOptions, Swept};
+use gaaf_repro::sweep::{CommonOverrides, Shard, SweepOptions, Swept};
 use std::path::PathBuf;
 
 /// Reproduces Hahn & Choi, "Understanding Dropout as an Optimization Trick".
@@ -112,6 +112,21 @@ struct TrainingArgs {
     /// GAAF's frequency constant K.
     #[arg(long)]
     gaaf_k: Option<f64>,
+}
+
+impl TrainingArgs {
+    fn overrides(self) -> CommonOverrides {
+        CommonOverrides {
+            lr: self.lr,
+            batch_size: self.batch_size,
+            max_epochs: self.max_epochs,
+            patience: self.patience,
+            val_size: self.val_size,
+            train_subset: self.train_subset,
+            test_subset: self.test_subset,
+            gaaf_k: self.gaaf_k,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -229,29 +244,20 @@ fn done<O>(swept: Swept<O>) -> Done {
 }
 
 fn run_mnist(a: MnistArgs, command: String) -> gaaf_repro::Result<Done> {
-    let t = a.training;
     let opts = mnist::Options {
         quick: a.sweep.quick,
         sweep: a.sweep.options("mnist", command),
         variants: a.variants,
         overrides: mnist::Overrides {
-            lr: t.lr,
-            batch_size: t.batch_size,
-            max_epochs: t.max_epochs,
-            patience: t.patience,
+            common: a.training.overrides(),
             dropout_p: a.dropout_p,
-            gaaf_k: t.gaaf_k,
             shape_width: a.shape_width,
-            val_size: t.val_size,
-            train_subset: t.train_subset,
-            test_subset: t.test_subset,
         },
     };
     mnist::run(&opts).map(done)
 }
 
 fn run_conv(dataset: conv::Dataset, a: ConvArgs, command: String) -> gaaf_repro::Result<Done> {
-    let t = a.training;
     let opts = conv::Options {
         dataset,
         quick: a.sweep.quick,
@@ -259,18 +265,11 @@ fn run_conv(dataset: conv::Dataset, a: ConvArgs, command: String) -> gaaf_repro:
         variants: a.variants,
         device: a.device,
         overrides: conv::Overrides {
-            lr: t.lr,
+            common: a.training.overrides(),
             momentum: a.momentum,
             weight_decay: a.weight_decay,
-            batch_size: t.batch_size,
-            max_epochs: t.max_epochs,
-            patience: t.patience,
-            val_size: t.val_size,
-            train_subset: t.train_subset,
-            test_subset: t.test_subset,
             width_divisor: a.width_divisor,
             augment: a.augment,
-            gaaf_k: t.gaaf_k,
         },
     };
     conv::run(&opts).map(done)

@@ -8,7 +8,9 @@ use gaaf_data::{DataDir, DatasetKind};
 use gaaf_repro::conv::{
     self, train_until, Config, Dataset, DeviceChoice, Options, Overrides, Run, Variant,
 };
-use gaaf_repro::sweep::{DataSizes, Outcome, RunConfig, RunData, Stopping, SweepOptions};
+use gaaf_repro::sweep::{
+    CommonOverrides, DataSizes, Outcome, RunConfig, RunData, Stopping, SweepOptions,
+};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -37,12 +39,15 @@ fn options(dataset: Dataset, data: &Path, out: &Path) -> Options {
         quick: true,
         device: DeviceChoice::Cpu,
         overrides: Overrides {
-            train_subset: Some(64),
-            val_size: Some(32),
-            test_subset: Some(32),
+            common: CommonOverrides {
+                train_subset: Some(64),
+                val_size: Some(32),
+                test_subset: Some(32),
+                batch_size: Some(16),
+                max_epochs: Some(2),
+                ..CommonOverrides::NONE
+            },
             width_divisor: Some(16),
-            batch_size: Some(16),
-            max_epochs: Some(2),
             ..Overrides::default()
         },
     }

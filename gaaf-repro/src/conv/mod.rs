@@ -25,71 +25,56 @@ pub use train::{train, train_until, Trainer};
 
 use crate::error::Result;
 use crate::report_common::ReportMeta;
-use crate::sweep::{self, Job, Progress, RunConfig, RunData, SweepOptions};
+use crate::sweep::{self, CommonOverrides, Job, Progress, RunConfig, RunData, SweepOptions};
 use candle_core::Device;
 use std::path::Path;
 
 /// Values that replace [`Config::new`]'s defaults (and `--quick`'s).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Overrides {
-    /// [`Config::lr`].
-    pub lr: Option<f64>,
+    /// Learning rate, batch size, stopping rule, data sizes, `K`.
+    pub common: CommonOverrides,
     /// [`Config::momentum`].
     pub momentum: Option<f64>,
     /// [`Config::weight_decay`].
     pub weight_decay: Option<f64>,
-    /// [`Config::batch_size`].
-    pub batch_size: Option<usize>,
-    /// The `max_epochs` of [`Config::stopping`].
-    pub max_epochs: Option<usize>,
-    /// The `patience` of [`Config::stopping`].
-    pub patience: Option<usize>,
-    /// [`Config::val_size`].
-    pub val_size: Option<usize>,
-    /// [`Config::train_subset`].
-    pub train_subset: Option<usize>,
-    /// [`Config::test_subset`].
-    pub test_subset: Option<usize>,
     /// [`Config::width_divisor`].
     pub width_divisor: Option<usize>,
     /// [`Config::augment`].
     pub augment: Option<bool>,
-    /// [`Config::gaaf_k`].
-    pub gaaf_k: Option<f64>,
 }
 
 /// The quick settings: one seed, widths divided by 8, 2,000 training, 500
 /// validation and 1,000 test images, at most 3 epochs, patience 2.
 pub const QUICK: Overrides = Overrides {
-    lr: None,
+    common: CommonOverrides {
+        max_epochs: Some(3),
+        patience: Some(2),
+        val_size: Some(500),
+        train_subset: Some(2_000),
+        test_subset: Some(1_000),
+        ..CommonOverrides::NONE
+    },
     momentum: None,
     weight_decay: None,
-    batch_size: None,
-    max_epochs: Some(3),
-    patience: Some(2),
-    val_size: Some(500),
-    train_subset: Some(2_000),
-    test_subset: Some(1_000),
     width_divisor: Some(8),
     augment: None,
-    gaaf_k: None,
 };
 
 impl Overrides {
     /// `config` with every value set here replaced.
     pub fn apply(&self, c: Config) -> Config {
+        let common = &self.common;
         Config {
-            lr: self.lr.unwrap_or(c.lr),
             momentum: self.momentum.unwrap_or(c.momentum),
             weight_decay: self.weight_decay.unwrap_or(c.weight_decay),
-            batch_size: self.batch_size.unwrap_or(c.batch_size),
-            stopping: c.stopping.overridden(self.max_epochs, self.patience),
-            sizes: c
-                .sizes
-                .overridden(self.val_size, self.train_subset, self.test_subset),
             width_divisor: self.width_divisor.unwrap_or(c.width_divisor),
             augment: self.augment.unwrap_or(c.augment),
-            gaaf_k: self.gaaf_k.unwrap_or(c.gaaf_k),
+            lr: common.lr.unwrap_or(c.lr),
+            batch_size: common.batch_size.unwrap_or(c.batch_size),
+            stopping: common.stopping(c.stopping),
+            sizes: common.sizes(c.sizes),
+            gaaf_k: common.gaaf_k.unwrap_or(c.gaaf_k),
             ..c
         }
     }
@@ -215,7 +200,10 @@ mod tests {
     fn quick_then_overrides_and_ids() {
         let o = Options {
             overrides: Overrides {
-                max_epochs: Some(1),
+                common: CommonOverrides {
+                    max_epochs: Some(1),
+                    ..CommonOverrides::NONE
+                },
                 ..Overrides::default()
             },
             ..opts()

@@ -34,62 +34,47 @@ pub use train::{prepare, train, train_until, Trainer, NET_VARIANCE_BATCH, NET_VA
 
 use crate::error::Result;
 use crate::report_common::ReportMeta;
-use crate::sweep::{self, Job, Progress, RunConfig, SweepOptions};
+use crate::sweep::{self, CommonOverrides, Job, Progress, RunConfig, SweepOptions};
 use std::path::Path;
 
 /// Values that replace [`Config::new`]'s defaults (and `--quick`'s).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Overrides {
-    /// [`Config::lr`].
-    pub lr: Option<f64>,
-    /// [`Config::batch_size`].
-    pub batch_size: Option<usize>,
-    /// The `max_epochs` of [`Config::stopping`].
-    pub max_epochs: Option<usize>,
-    /// The `patience` of [`Config::stopping`].
-    pub patience: Option<usize>,
+    /// Learning rate, batch size, stopping rule, data sizes, `K`.
+    pub common: CommonOverrides,
     /// [`Config::dropout_p`].
     pub dropout_p: Option<f64>,
-    /// [`Config::gaaf_k`].
-    pub gaaf_k: Option<f64>,
     /// [`Config::shape_width`].
     pub shape_width: Option<f64>,
-    /// [`Config::val_size`].
-    pub val_size: Option<usize>,
-    /// [`Config::train_subset`].
-    pub train_subset: Option<usize>,
-    /// [`Config::test_subset`].
-    pub test_subset: Option<usize>,
 }
 
 /// The quick settings: one seed, 10,000 training and 2,000 test images, 5,000
 /// validation images, at most 4 epochs, patience 2.
 pub const QUICK: Overrides = Overrides {
-    lr: None,
-    batch_size: None,
-    max_epochs: Some(4),
-    patience: Some(2),
+    common: CommonOverrides {
+        max_epochs: Some(4),
+        patience: Some(2),
+        val_size: Some(5_000),
+        train_subset: Some(10_000),
+        test_subset: Some(2_000),
+        ..CommonOverrides::NONE
+    },
     dropout_p: None,
-    gaaf_k: None,
     shape_width: None,
-    val_size: Some(5_000),
-    train_subset: Some(10_000),
-    test_subset: Some(2_000),
 };
 
 impl Overrides {
     /// `config` with every value set here replaced.
     pub fn apply(&self, c: Config) -> Config {
+        let common = &self.common;
         Config {
-            lr: self.lr.unwrap_or(c.lr),
-            batch_size: self.batch_size.unwrap_or(c.batch_size),
-            stopping: c.stopping.overridden(self.max_epochs, self.patience),
-            sizes: c
-                .sizes
-                .overridden(self.val_size, self.train_subset, self.test_subset),
             dropout_p: self.dropout_p.unwrap_or(c.dropout_p),
-            gaaf_k: self.gaaf_k.unwrap_or(c.gaaf_k),
             shape_width: self.shape_width.unwrap_or(c.shape_width),
+            lr: common.lr.unwrap_or(c.lr),
+            batch_size: common.batch_size.unwrap_or(c.batch_size),
+            stopping: common.stopping(c.stopping),
+            sizes: common.sizes(c.sizes),
+            gaaf_k: common.gaaf_k.unwrap_or(c.gaaf_k),
             ..c
         }
     }
@@ -216,8 +201,11 @@ mod tests {
         let o = Options {
             quick: true,
             overrides: Overrides {
-                lr: Some(0.3),
-                max_epochs: Some(2),
+                common: CommonOverrides {
+                    lr: Some(0.3),
+                    max_epochs: Some(2),
+                    ..CommonOverrides::NONE
+                },
                 ..Overrides::default()
             },
             ..opts()
@@ -226,6 +214,6 @@ mod tests {
         assert_eq!(c.len(), 4);
         assert_eq!(c[0].stopping.max_epochs, 2);
         assert_eq!(c[0].lr, 0.3);
-        assert_eq!(c[0].sizes.train_subset, QUICK.train_subset);
+        assert_eq!(c[0].sizes.train_subset, QUICK.common.train_subset);
     }
 }

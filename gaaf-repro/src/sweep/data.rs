@@ -30,20 +30,6 @@ impl DataSizes {
         }
     }
 
-    /// `self` with each value given replaced (a command line's overrides).
-    pub fn overridden(
-        self,
-        val_size: Option<usize>,
-        train_subset: Option<usize>,
-        test_subset: Option<usize>,
-    ) -> Self {
-        Self {
-            val_size: val_size.unwrap_or(self.val_size),
-            train_subset: train_subset.or(self.train_subset),
-            test_subset: test_subset.or(self.test_subset),
-        }
-    }
-
     /// Checks `--val-size`, `--train-subset` and `--test-subset`.
     ///
     /// # Errors

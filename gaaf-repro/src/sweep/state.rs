@@ -58,14 +58,6 @@ pub struct Stopping {
 }
 
 impl Stopping {
-    /// `self` with each value given replaced (a command line's overrides).
-    pub fn overridden(self, max_epochs: Option<usize>, patience: Option<usize>) -> Self {
-        Self {
-            max_epochs: max_epochs.unwrap_or(self.max_epochs),
-            patience: patience.unwrap_or(self.patience),
-        }
-    }
-
     /// Checks `--max-epochs` and `--patience`.
     ///
     /// # Errors
