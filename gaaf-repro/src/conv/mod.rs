@@ -64,19 +64,17 @@ pub const QUICK: Overrides = Overrides {
 impl Overrides {
     /// `config` with every value set here replaced.
     pub fn apply(&self, c: Config) -> Config {
-        let common = &self.common;
-        Config {
+        let mut c = Config {
             momentum: self.momentum.unwrap_or(c.momentum),
             weight_decay: self.weight_decay.unwrap_or(c.weight_decay),
             width_divisor: self.width_divisor.unwrap_or(c.width_divisor),
             augment: self.augment.unwrap_or(c.augment),
-            lr: common.lr.unwrap_or(c.lr),
-            batch_size: common.batch_size.unwrap_or(c.batch_size),
-            stopping: common.stopping(c.stopping),
-            sizes: common.sizes(c.sizes),
-            gaaf_k: common.gaaf_k.unwrap_or(c.gaaf_k),
             ..c
-        }
+        };
+        let (lr, batch, gaaf_k) = (&mut c.lr, &mut c.batch_size, &mut c.gaaf_k);
+        self.common
+            .apply(lr, batch, &mut c.stopping, &mut c.sizes, gaaf_k);
+        c
     }
 }
 

@@ -66,17 +66,15 @@ pub const QUICK: Overrides = Overrides {
 impl Overrides {
     /// `config` with every value set here replaced.
     pub fn apply(&self, c: Config) -> Config {
-        let common = &self.common;
-        Config {
+        let mut c = Config {
             dropout_p: self.dropout_p.unwrap_or(c.dropout_p),
             shape_width: self.shape_width.unwrap_or(c.shape_width),
-            lr: common.lr.unwrap_or(c.lr),
-            batch_size: common.batch_size.unwrap_or(c.batch_size),
-            stopping: common.stopping(c.stopping),
-            sizes: common.sizes(c.sizes),
-            gaaf_k: common.gaaf_k.unwrap_or(c.gaaf_k),
             ..c
-        }
+        };
+        let (lr, batch, gaaf_k) = (&mut c.lr, &mut c.batch_size, &mut c.gaaf_k);
+        self.common
+            .apply(lr, batch, &mut c.stopping, &mut c.sizes, gaaf_k);
+        c
     }
 }
 

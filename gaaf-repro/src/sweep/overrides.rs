@@ -38,6 +38,22 @@ impl CommonOverrides {
         gaaf_k: None,
     };
 
+    /// Replaces, in a configuration's own fields, every value given here.
+    pub fn apply(
+        &self,
+        lr: &mut f64,
+        batch_size: &mut usize,
+        stopping: &mut Stopping,
+        sizes: &mut DataSizes,
+        gaaf_k: &mut f64,
+    ) {
+        *lr = self.lr.unwrap_or(*lr);
+        *batch_size = self.batch_size.unwrap_or(*batch_size);
+        *stopping = self.stopping(*stopping);
+        *sizes = self.sizes(*sizes);
+        *gaaf_k = self.gaaf_k.unwrap_or(*gaaf_k);
+    }
+
     /// `stopping` with the values given here replaced.
     pub fn stopping(&self, stopping: Stopping) -> Stopping {
         Stopping {

@@ -87,23 +87,16 @@ pub fn render_table1(runs: &[Run]) -> String {
     let mut s = String::new();
     s.push_str("## Table 1: unit pairs with high absolute correlation\n\n");
     header(&mut s);
+    let compared = [
+        (Variant::Base, "without dropout", &paper::TABLE1_BASE),
+        (Variant::Dropout, "with dropout", &paper::TABLE1_DROPOUT),
+    ];
     for (name, layer) in HIDDEN_TOP_DOWN {
-        let base = layer_counts(runs, Variant::Base, layer);
-        let dropout = layer_counts(runs, Variant::Dropout, layer);
-        ours_row(&mut s, name, "without dropout (ours)", &base);
-        paper_row(
-            &mut s,
-            name,
-            "without dropout (paper)",
-            &paper::TABLE1_BASE[layer],
-        );
-        ours_row(&mut s, name, "with dropout (ours)", &dropout);
-        paper_row(
-            &mut s,
-            name,
-            "with dropout (paper)",
-            &paper::TABLE1_DROPOUT[layer],
-        );
+        for (variant, label, published) in compared {
+            let ours = layer_counts(runs, variant, layer);
+            ours_row(&mut s, name, &format!("{label} (ours)"), &ours);
+            paper_row(&mut s, name, &format!("{label} (paper)"), &published[layer]);
+        }
     }
 
     let extra: Vec<Variant> = [Variant::Gaaf, Variant::DropoutMatched]
