@@ -202,6 +202,12 @@ pub enum Rule {
     /// A fraction in `[0, 1)`.
     #[error("must be in [0, 1)")]
     Fraction,
+    /// A number above zero that `f32`, and its reciprocal, can hold.
+    #[error("must be a number above 0 that f32 and its reciprocal can hold")]
+    PositiveF32,
+    /// A count no larger than this.
+    #[error("must be at most {0}")]
+    AtMost(u64),
 }
 
 /// Checks of single configuration values, each naming its flag.
@@ -214,6 +220,17 @@ pub(crate) mod check {
             value: value.to_string(),
             rule,
         })
+    }
+
+    /// `value` as the user would write it: plainly, or in exponent notation
+    /// when plain would run to dozens of digits.
+    fn number(value: f64) -> String {
+        let magnitude = value.abs();
+        if value.is_finite() && magnitude != 0.0 && !(1e-6..1e16).contains(&magnitude) {
+            format!("{value:e}")
+        } else {
+            value.to_string()
+        }
     }
 
     /// `value >= 1`.
@@ -243,7 +260,7 @@ pub(crate) mod check {
         if value.is_finite() && value > 0.0 {
             Ok(())
         } else {
-            fail(flag, value, Rule::Positive)
+            fail(flag, number(value), Rule::Positive)
         }
     }
 
@@ -252,7 +269,32 @@ pub(crate) mod check {
         if value.is_finite() && value >= 0.0 {
             Ok(())
         } else {
-            fail(flag, value, Rule::NonNegative)
+            fail(flag, number(value), Rule::NonNegative)
+        }
+    }
+
+    /// A `value > 0` that stays finite and non-zero as `f32`, with a finite
+    /// reciprocal (what the activations, which compute in `f32`, accept).
+    pub(crate) fn positive_f32(flag: &'static str, value: f64) -> Result<(), ConfigError> {
+        let v = value as f32;
+        if v.is_finite() && v > 0.0 && v.recip().is_finite() {
+            Ok(())
+        } else {
+            fail(flag, number(value), Rule::PositiveF32)
+        }
+    }
+
+    /// `1 <= value <= most`.
+    pub(crate) fn between_one_and(
+        flag: &'static str,
+        value: u64,
+        most: u64,
+    ) -> Result<(), ConfigError> {
+        at_least_one(flag, value)?;
+        if value <= most {
+            Ok(())
+        } else {
+            fail(flag, value, Rule::AtMost(most))
         }
     }
 
@@ -261,7 +303,7 @@ pub(crate) mod check {
         if (0.0..1.0).contains(&value) {
             Ok(())
         } else {
-            fail(flag, value, Rule::Fraction)
+            fail(flag, number(value), Rule::Fraction)
         }
     }
 }
@@ -296,5 +338,13 @@ mod tests {
         assert!(check::positive("lr", f64::INFINITY).is_err());
         assert!(check::fraction("momentum", 1.0).is_err());
         assert!(check::non_negative("weight-decay", -1e-9).is_err());
+        assert!(check::positive_f32("gaaf-k", 1e300).is_err());
+        assert!(check::positive_f32("gaaf-k", 1e-300).is_err());
+        assert!(check::positive_f32("gaaf-k", 1e4).is_ok());
+        let e = check::between_one_and("seeds", 10_001, 10_000).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid --seeds 10001: must be at most 10000"
+        );
     }
 }

@@ -31,7 +31,7 @@ fn refused(args: &[&str], message: &str) {
 }
 
 /// Each bad value, and the one line that refuses it.
-const BAD_VALUES: [(&str, &str); 26] = [
+const BAD_VALUES: [(&str, &str); 29] = [
     (
         "mnist --batch-size 0",
         "mnist: invalid --batch-size 0: must be at least 1",
@@ -65,6 +65,15 @@ const BAD_VALUES: [(&str, &str); 26] = [
         "mnist: invalid --seeds 0: must be at least 1",
     ),
     (
+        "mnist --seeds 18446744073709551615",
+        "mnist: invalid --seeds 18446744073709551615: must be at most 10000",
+    ),
+    (
+        "mnist --gaaf-k 1e300",
+        "mnist: invalid --gaaf-k 1e300: must be a number above 0 that f32 and its reciprocal can hold",
+    ),
+    ("svhn --seeds 0", "svhn: invalid --seeds 0: must be at least 1"),
+    (
         "mnist --dropout-p 1",
         "mnist: invalid --dropout-p 1: must be in [0, 1)",
     ),
@@ -74,11 +83,11 @@ const BAD_VALUES: [(&str, &str); 26] = [
     ),
     (
         "mnist --gaaf-k 0",
-        "mnist: invalid --gaaf-k 0: must be a finite number above 0",
+        "mnist: invalid --gaaf-k 0: must be a number above 0 that f32 and its reciprocal can hold",
     ),
     (
         "mnist --shape-width NaN",
-        "mnist: invalid --shape-width NaN: must be a finite number above 0",
+        "mnist: invalid --shape-width NaN: must be a number above 0 that f32 and its reciprocal can hold",
     ),
     (
         "mnist --val-size 0",
@@ -128,7 +137,7 @@ const BAD_VALUES: [(&str, &str); 26] = [
     ),
     (
         "cifar10 --gaaf-k inf",
-        "cifar10: invalid --gaaf-k inf: must be a finite number above 0",
+        "cifar10: invalid --gaaf-k inf: must be a number above 0 that f32 and its reciprocal can hold",
     ),
     (
         "cifar100 --batch-size 0",

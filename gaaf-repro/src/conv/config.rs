@@ -182,7 +182,7 @@ impl Config {
         self.stopping.validate()?;
         self.sizes.validate()?;
         check::count("width-divisor", self.width_divisor)?;
-        check::positive("gaaf-k", self.gaaf_k)?;
+        check::positive_f32("gaaf-k", self.gaaf_k)?;
         Ok(())
     }
 }

@@ -71,8 +71,8 @@ impl Config {
         self.stopping.validate()?;
         self.sizes.validate()?;
         check::fraction("dropout-p", self.dropout_p)?;
-        check::positive("gaaf-k", self.gaaf_k)?;
-        check::positive("shape-width", self.shape_width)?;
+        check::positive_f32("gaaf-k", self.gaaf_k)?;
+        check::positive_f32("shape-width", self.shape_width)?;
         Ok(())
     }
 }

@@ -236,6 +236,8 @@ impl sweep::Trainer for Trainer<'_> {
     }
 
     fn load(&mut self, mut tensors: HashMap<String, NamedTensor>, _optimiser: bool) -> Result<()> {
+        // The loop checked every name and shape against `layout`, so each
+        // tensor is there; an empty one would fail `copy_from`'s length check.
         let mut take = |i: usize| {
             tensors
                 .remove(TENSOR_NAMES[i])

@@ -32,7 +32,7 @@ pub use data::{load_dataset, DataSizes, RunData, Split};
 pub use epochs::{train, train_until, Outcome, RunState, Trainer};
 pub use jobs::{run_jobs, Job};
 pub use machine::machine;
-pub use options::{SweepOptions, Swept};
+pub use options::{SweepOptions, Swept, MAX_SEEDS};
 pub use overrides::CommonOverrides;
 pub use progress::Progress;
 pub use runs::{read_json, read_runs, write_json};

@@ -6,6 +6,9 @@ use crate::error::{check, Result};
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// The most seeds a sweep takes (`--seeds`).
+pub const MAX_SEEDS: u64 = 10_000;
+
 /// The options of a sweep, whatever the experiment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepOptions {
@@ -48,7 +51,9 @@ impl SweepOptions {
     pub fn validate(&self) -> Result<()> {
         check::count("jobs", self.jobs)?;
         if let Some(seeds) = self.seeds {
-            check::at_least_one("seeds", seeds)?;
+            // The run list is built up front: a count beyond any real sweep
+            // would exhaust memory rather than say what is wrong.
+            check::between_one_and("seeds", seeds, MAX_SEEDS)?;
         }
         self.shard.validate()?;
         Ok(())
