@@ -64,3 +64,38 @@ pub(crate) fn run_binary<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Result<()> {
     cmd.args(args);
     exec(&mut cmd)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{Command, FromArgMatches};
+
+    fn parse(args: &[&str]) -> Result<ReproArgs, clap::Error> {
+        let cmd = ReproArgs::augment_args(Command::new("repro"));
+        let matches = cmd.try_get_matches_from(args)?;
+        ReproArgs::from_arg_matches(&matches)
+    }
+
+    #[test]
+    fn an_experiments_flags_and_help_go_to_the_binary() {
+        let args = parse(&["repro", "mnist", "--help"]).unwrap();
+        assert_eq!(args.args, ["mnist", "--help"]);
+        let args = parse(&["repro", "svhn", "--quick", "--jobs", "2"]).unwrap();
+        assert_eq!(args.args, ["svhn", "--quick", "--jobs", "2"]);
+    }
+
+    #[test]
+    fn the_help_lists_every_experiment() {
+        let Err(help) = parse(&["repro", "--help"]) else {
+            panic!("--help is not forwarded without an experiment");
+        };
+        let help = help.to_string();
+        for experiment in ["mnist", "cifar10", "cifar100", "svhn"] {
+            assert!(help.contains(experiment), "{help}");
+        }
+        assert!(
+            help.contains("cargo xtask repro <experiment> --help"),
+            "{help}"
+        );
+    }
+}
