@@ -111,7 +111,10 @@ struct Interrupted {
 
 impl Interrupted {
     fn after(epochs: usize, variant: Variant) -> Self {
-        let config = config(variant);
+        Self::with(config(variant), epochs)
+    }
+
+    fn with(config: Config, epochs: usize) -> Self {
         let data = prepare(&splits(), &config).unwrap();
         let whole = run(&config, &data);
         let dir = tempfile::tempdir().unwrap();
@@ -203,5 +206,27 @@ fn when_no_checkpoint_verifies_the_run_starts_over() {
     let (again, notes) = run.resume();
     assert_eq!(again, run.whole);
     assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(notes[2].contains("starting the run over"), "{notes:?}");
+}
+
+#[test]
+fn a_broken_best_checkpoint_is_not_resumed_from() {
+    // So small a rate leaves the validation accuracy as it was, so the best
+    // epoch stays the first while later ones are checkpointed.
+    let tiny_steps = Config {
+        lr: 1e-9,
+        ..config(Variant::Base)
+    };
+    let run = Interrupted::with(tiny_steps, 2);
+    assert_eq!(run.whole.best_epoch, 1, "the premise of this test");
+    std::fs::write(run.checkpoint(1), b"garbage").unwrap();
+    let (again, notes) = run.resume();
+    assert_eq!(again, run.whole);
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(notes[0].contains("epoch-0002.safetensors"), "{notes:?}");
+    assert!(
+        notes[0].contains("best epoch, 1, does not verify"),
+        "{notes:?}"
+    );
     assert!(notes[2].contains("starting the run over"), "{notes:?}");
 }

@@ -105,8 +105,9 @@ pub fn train<T: Trainer>(
 /// the best epoch; stops early, as an interrupted run would, once
 /// `stop_after` epochs are done and checkpointed (`None`: never).
 ///
-/// Resuming takes the newest checkpoint that verifies; each one skipped is
-/// named in a [`Progress::note`], and when none verifies the run starts over.
+/// Resuming takes the newest checkpoint that verifies, together with the
+/// checkpoint of its best epoch; each one skipped is named in a
+/// [`Progress::note`], and when none verifies the run starts over.
 ///
 /// # Errors
 ///
@@ -209,6 +210,25 @@ fn verified<T: Trainer>(
             },
         ));
     }
-    let tensors = weights::check(tensors, &trainer.layout(true)).map_err(|e| ck.bad(epoch, e))?;
+    let layout = trainer.layout(true);
+    let tensors = weights::check(tensors, &layout).map_err(|e| ck.bad(epoch, e))?;
+    // The analyses load the best epoch's weights at the end: a checkpoint
+    // whose best one is broken would fail the run then, every time.
+    let best = state.best_epoch;
+    if best != epoch {
+        let checked = ck
+            .read(best)
+            .and_then(|(tensors, _)| weights::check(tensors, &layout).map_err(|e| ck.bad(best, e)));
+        if let Err(source) = checked {
+            let source = Box::new(source);
+            return Err(ck.bad(
+                epoch,
+                WeightsError::Best {
+                    epoch: best,
+                    source,
+                },
+            ));
+        }
+    }
     Ok((tensors, state))
 }

@@ -50,6 +50,16 @@ pub enum WeightsError {
         /// The file name's.
         expected: usize,
     },
+    /// The file verifies, but the best epoch's, which the run's analyses
+    /// need, does not.
+    #[error("the checkpoint of its best epoch, {epoch}, does not verify")]
+    Best {
+        /// The best epoch.
+        epoch: usize,
+        /// Why its checkpoint does not verify.
+        #[source]
+        source: Box<crate::Error>,
+    },
     /// A tensor the model needs is missing.
     #[error("no tensor {0}")]
     Missing(String),
