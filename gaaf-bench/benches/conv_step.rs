@@ -7,7 +7,10 @@
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use gaaf_repro::conv::{ConvConfig, ConvDataset, ConvNet, ConvVariant, CHANNELS, SIDE};
+use gaaf_repro::conv::{
+    Config as ConvConfig, Dataset as ConvDataset, Net as ConvNet, Variant as ConvVariant, CHANNELS,
+    SIDE,
+};
 
 /// Images per step (the batch the known candle timing used).
 const BATCH: usize = 64;

@@ -1,5 +1,5 @@
 //! One MNIST training epoch through gaaf-repro's own trainer
-//! (`gaaf_repro::train::train_until`, stopped after one epoch) for the base,
+//! (`gaaf_repro::mnist::train_until`, stopped after one epoch) for the base,
 //! dropout and GAAF variants, on a 10,000-image subset.
 //!
 //! Needs MNIST in the data folder (`GAAF_DATA` or `./data`, see gaaf-data);
@@ -9,8 +9,7 @@
 //! checkpoint write: what one epoch of `gaaf-repro` costs.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use gaaf_repro::train::{train_until, RunData};
-use gaaf_repro::{TrainConfig, Variant};
+use gaaf_repro::mnist::{prepare, train_until, Config as TrainConfig, Variant};
 
 /// Training images per epoch in this benchmark.
 const TRAIN_SUBSET: usize = 10_000;
@@ -34,9 +33,9 @@ fn bench(c: &mut Criterion) {
         ("gaaf", Variant::Gaaf),
     ] {
         let mut config = TrainConfig::new(variant, 0);
-        config.train_subset = Some(TRAIN_SUBSET);
-        config.max_epochs = 1;
-        let data = RunData::prepare(&splits, &config).expect("MNIST holds the subset");
+        config.sizes.train_subset = Some(TRAIN_SUBSET);
+        config.stopping.max_epochs = 1;
+        let data = prepare(&splits, &config).expect("MNIST holds the subset");
         g.bench_function(BenchmarkId::new("train_epoch", name), |b| {
             b.iter(|| {
                 let ck = tempfile::tempdir().expect("a temporary folder");

@@ -1,5 +1,11 @@
 //! The crate's one error type.
+//!
+//! Display strings never repeat their source: a variant that wraps another
+//! error says what failed (and where), and the source says why, so that the
+//! binary's `{:#}` (each error of the chain once, joined by `: `) reads as
+//! one line without repetition.
 
+use crate::sweep::{ShardError, WeightsError};
 use std::path::PathBuf;
 
 /// Everything that can go wrong while training, checkpointing or running the
@@ -7,20 +13,61 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A configuration value (a command-line flag) is out of range.
+    #[error(transparent)]
+    InvalidConfig(#[from] ConfigError),
+
+    /// A `--shard` value is out of range.
+    #[error("invalid --shard")]
+    InvalidShard(#[from] ShardError),
+
     /// Loading or preparing the data failed.
     #[error(transparent)]
     Data(#[from] gaaf_data::Error),
 
     /// The data was missing and could not be downloaded.
-    #[error("{0}")]
-    Fetch(String),
+    #[error("{missing}; downloading it failed")]
+    Fetch {
+        /// What was missing.
+        missing: Box<gaaf_data::Error>,
+        /// Why the download failed.
+        #[source]
+        source: Box<gaaf_data::Error>,
+    },
 
-    /// A configuration value was rejected by the activation or shape.
-    #[error("invalid configuration: {0}")]
-    Config(String),
+    /// The images are not of the size the model takes.
+    #[error("images of {found} values; the {model} takes {expected}")]
+    ImageSize {
+        /// Values per image in the data.
+        found: usize,
+        /// Values per image the model takes.
+        expected: usize,
+        /// The model.
+        model: &'static str,
+    },
+
+    /// A split of the data holds no images.
+    #[error("the training, validation and test splits must each hold images")]
+    EmptySplit,
+
+    /// An activation or shape refused a configuration value.
+    #[error("invalid activation shape")]
+    Shape(#[from] gaaf_shapes::Error),
+
+    /// GAAF refused a configuration value.
+    #[error("invalid GAAF constant")]
+    Gaaf(#[from] gaaf_core::Error),
+
+    /// gaaf-candle refused a configuration value.
+    #[error("invalid GAAF activation")]
+    GaafCandle(#[from] gaaf_candle::Error),
+
+    /// gaaf-dfdx refused a configuration value.
+    #[error("invalid GAAF activation")]
+    GaafDfdx(#[from] gaaf_dfdx::Error),
 
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
@@ -30,7 +77,7 @@ pub enum Error {
     },
 
     /// A JSON file could not be read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Json {
         /// The file.
         path: PathBuf,
@@ -39,13 +86,14 @@ pub enum Error {
         source: serde_json::Error,
     },
 
-    /// A checkpoint file is not what this crate writes.
-    #[error("{}: bad checkpoint: {reason}", path.display())]
+    /// A checkpoint file does not verify.
+    #[error("bad checkpoint {}", path.display())]
     BadCheckpoint {
         /// The file.
         path: PathBuf,
         /// What is wrong with it.
-        reason: String,
+        #[source]
+        source: WeightsError,
     },
 
     /// A run's existing result or checkpoint was made with another
@@ -55,7 +103,7 @@ pub enum Error {
         path.display()
     )]
     ConfigMismatch {
-        /// The result or checkpoint state file.
+        /// The result or checkpoint file.
         path: PathBuf,
     },
 
@@ -70,14 +118,32 @@ pub enum Error {
         loss: f64,
     },
 
+    /// The dfdx optimiser refused an update (a gradient it did not expect).
+    #[error("optimiser update failed")]
+    Optimiser(#[from] dfdx::optim::OptimizerUpdateError<dfdx::tensor::CpuError>),
+
     /// A candle operation failed (a device error, or a shape this crate got
     /// wrong).
-    #[error("candle: {0}")]
+    #[error("candle")]
     Candle(#[from] candle_core::Error),
 
+    /// The requested CUDA device cannot be opened.
+    #[error("cannot open CUDA device {device}")]
+    Cuda {
+        /// The device number.
+        device: usize,
+        /// candle's error.
+        #[source]
+        source: candle_core::Error,
+    },
+
+    /// CUDA was requested from a build without it.
+    #[error("this build has no CUDA support; rebuild with `--features cuda`")]
+    NoCuda,
+
     /// Building the report failed.
-    #[error("report: {0}")]
-    Report(String),
+    #[error("report")]
+    Report(#[from] crate::report_common::ReportError),
 }
 
 /// The crate's result type.
@@ -94,45 +160,195 @@ impl Error {
         move |source| Error::Json { path, source }
     }
 
-    /// An epoch's mean training `loss` if it is finite, else
-    /// [`Error::Diverged`] for run `run_id`.
-    pub(crate) fn finite_loss(
-        run_id: impl FnOnce() -> String,
-        epoch: usize,
-        loss: f64,
-    ) -> Result<f64> {
-        if loss.is_finite() {
-            Ok(loss)
+    pub(crate) fn bad_checkpoint(path: impl Into<PathBuf>) -> impl FnOnce(WeightsError) -> Error {
+        let path = path.into();
+        move |source| Error::BadCheckpoint { path, source }
+    }
+}
+
+/// `e` and its sources, each once, joined by `: `.
+pub fn display_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(c) = src {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        src = c.source();
+    }
+    s
+}
+
+/// A configuration value out of range, named by its command-line flag.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid --{flag} {value}: {rule}")]
+pub struct ConfigError {
+    /// The flag, without its dashes (`batch-size`).
+    pub flag: &'static str,
+    /// The value given, as written back.
+    pub value: String,
+    /// The rule it breaks.
+    pub rule: Rule,
+}
+
+/// The ranges configuration values must lie in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Rule {
+    /// A count of at least one.
+    #[error("must be at least 1")]
+    AtLeastOne,
+    /// A finite number above zero.
+    #[error("must be a finite number above 0")]
+    Positive,
+    /// A finite number, zero or above.
+    #[error("must be a finite number, 0 or above")]
+    NonNegative,
+    /// A fraction in `[0, 1)`.
+    #[error("must be in [0, 1)")]
+    Fraction,
+    /// A number above zero that `f32`, and its reciprocal, can hold.
+    #[error("must be a number above 0 that f32 and its reciprocal can hold")]
+    PositiveF32,
+    /// A count no larger than this.
+    #[error("must be at most {0}")]
+    AtMost(u64),
+}
+
+/// Checks of single configuration values, each naming its flag.
+pub(crate) mod check {
+    use super::{ConfigError, Rule};
+
+    fn fail(flag: &'static str, value: impl ToString, rule: Rule) -> Result<(), ConfigError> {
+        Err(ConfigError {
+            flag,
+            value: value.to_string(),
+            rule,
+        })
+    }
+
+    /// `value` as the user would write it: plainly, or in exponent notation
+    /// when plain would run to dozens of digits.
+    fn number(value: f64) -> String {
+        let magnitude = value.abs();
+        if value.is_finite() && magnitude != 0.0 && !(1e-6..1e16).contains(&magnitude) {
+            format!("{value:e}")
         } else {
-            Err(Error::Diverged {
-                run_id: run_id(),
-                epoch,
-                loss,
-            })
+            value.to_string()
+        }
+    }
+
+    /// `value >= 1`.
+    pub(crate) fn at_least_one(flag: &'static str, value: u64) -> Result<(), ConfigError> {
+        if value >= 1 {
+            Ok(())
+        } else {
+            fail(flag, value, Rule::AtLeastOne)
+        }
+    }
+
+    /// `value >= 1` for a count given as `usize`.
+    pub(crate) fn count(flag: &'static str, value: usize) -> Result<(), ConfigError> {
+        at_least_one(flag, value as u64)
+    }
+
+    /// `value >= 1` when given.
+    pub(crate) fn optional_count(
+        flag: &'static str,
+        value: Option<usize>,
+    ) -> Result<(), ConfigError> {
+        value.map_or(Ok(()), |v| count(flag, v))
+    }
+
+    /// A finite `value > 0`.
+    pub(crate) fn positive(flag: &'static str, value: f64) -> Result<(), ConfigError> {
+        if value.is_finite() && value > 0.0 {
+            Ok(())
+        } else {
+            fail(flag, number(value), Rule::Positive)
+        }
+    }
+
+    /// A finite `value >= 0`.
+    pub(crate) fn non_negative(flag: &'static str, value: f64) -> Result<(), ConfigError> {
+        if value.is_finite() && value >= 0.0 {
+            Ok(())
+        } else {
+            fail(flag, number(value), Rule::NonNegative)
+        }
+    }
+
+    /// A `value > 0` that stays finite and non-zero as `f32`, with a finite
+    /// reciprocal (what the activations, which compute in `f32`, accept).
+    pub(crate) fn positive_f32(flag: &'static str, value: f64) -> Result<(), ConfigError> {
+        let v = value as f32;
+        if v.is_finite() && v > 0.0 && v.recip().is_finite() {
+            Ok(())
+        } else {
+            fail(flag, number(value), Rule::PositiveF32)
+        }
+    }
+
+    /// `1 <= value <= most`.
+    pub(crate) fn between_one_and(
+        flag: &'static str,
+        value: u64,
+        most: u64,
+    ) -> Result<(), ConfigError> {
+        at_least_one(flag, value)?;
+        if value <= most {
+            Ok(())
+        } else {
+            fail(flag, value, Rule::AtMost(most))
+        }
+    }
+
+    /// `0 <= value < 1`.
+    pub(crate) fn fraction(flag: &'static str, value: f64) -> Result<(), ConfigError> {
+        if (0.0..1.0).contains(&value) {
+            Ok(())
+        } else {
+            fail(flag, number(value), Rule::Fraction)
         }
     }
 }
 
-impl From<gaaf_shapes::Error> for Error {
-    fn from(e: gaaf_shapes::Error) -> Self {
-        Error::Config(e.to_string())
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl From<gaaf_candle::Error> for Error {
-    fn from(e: gaaf_candle::Error) -> Self {
-        Error::Config(e.to_string())
+    #[test]
+    fn a_chain_names_each_error_once() {
+        let source = serde_json::from_str::<u32>("garbage").unwrap_err();
+        let message = source.to_string();
+        let e = Error::Json {
+            path: "out/runs/base-seed0.json".into(),
+            source,
+        };
+        let line = display_chain(&e);
+        assert_eq!(line.matches(&message).count(), 1, "{line}");
+        assert!(line.starts_with("out/runs/base-seed0.json: "), "{line}");
     }
-}
 
-impl From<gaaf_dfdx::Error> for Error {
-    fn from(e: gaaf_dfdx::Error) -> Self {
-        Error::Config(e.to_string())
-    }
-}
-
-impl From<gaaf_core::Error> for Error {
-    fn from(e: gaaf_core::Error) -> Self {
-        Error::Config(e.to_string())
+    #[test]
+    fn config_errors_name_the_flag() {
+        let e = check::count("batch-size", 0).unwrap_err();
+        assert_eq!(e.to_string(), "invalid --batch-size 0: must be at least 1");
+        let e = check::positive("lr", -1.0).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid --lr -1: must be a finite number above 0"
+        );
+        assert!(check::positive("lr", f64::NAN).is_err());
+        assert!(check::positive("lr", f64::INFINITY).is_err());
+        assert!(check::fraction("momentum", 1.0).is_err());
+        assert!(check::non_negative("weight-decay", -1e-9).is_err());
+        assert!(check::positive_f32("gaaf-k", 1e300).is_err());
+        assert!(check::positive_f32("gaaf-k", 1e-300).is_err());
+        assert!(check::positive_f32("gaaf-k", 1e4).is_ok());
+        let e = check::between_one_and("seeds", 10_001, 10_000).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid --seeds 10001: must be at most 10000"
+        );
     }
 }

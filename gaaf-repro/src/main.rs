@@ -1,15 +1,21 @@
-//! `gaaf-repro`: runs the paper's experiments. `gaaf-repro mnist --help`.
+//! `gaaf-repro`: runs the paper's experiments. `gaaf-repro --help` lists
+//! them; `gaaf-repro <experiment> --help` shows an experiment's flags.
+//!
+//! Every flag value is checked before any work; a bad one ends the program
+//! with one line naming the flag and a non-zero exit status.
 
 use anyhow::{Context, Result};
+use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
-use gaaf_repro::conv::{self, ConvDataset, ConvOptions, ConvOverrides, ConvVariant, DeviceChoice};
-use gaaf_repro::runner::{self, MnistOptions, Overrides, Shard};
-use gaaf_repro::Variant;
+use gaaf_repro::conv::{self, DeviceChoice};
+use gaaf_repro::mnist;
+use gaaf_repro::sweep::{CommonOverrides, Shard, SweepOptions, Swept};
 use std::path::PathBuf;
 
 /// Reproduces Hahn & Choi, "Understanding Dropout as an Optimization Trick".
+/// `gaaf-repro <experiment> --help` shows an experiment's flags.
 #[derive(Parser)]
-#[command(name = "gaaf-repro", version, about)]
+#[command(name = "gaaf-repro", version, about, arg_required_else_help = true)]
 struct Cli {
     #[command(subcommand)]
     experiment: Experiment,
@@ -32,9 +38,17 @@ enum Experiment {
 /// The flags every experiment's sweep takes.
 #[derive(Args)]
 struct SweepArgs {
+    /// Output folder (runs/, checkpoints/, the report) [default:
+    /// output/<experiment>, or output/<experiment>-quick with --quick; the
+    /// committed reference results are in results/<experiment>/].
+    #[arg(long)]
+    out: Option<PathBuf>,
     /// Where the data is [default: $GAAF_DATA_DIR, else ./data].
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// Seeds 0..N [default: 5 for mnist (1 with --quick), 1 for the others].
+    #[arg(long)]
+    seeds: Option<u64>,
     /// Run every N-th run starting at I (0-based), e.g. 2/4, for job arrays.
     #[arg(long, default_value = "0/1")]
     shard: Shard,
@@ -45,38 +59,38 @@ struct SweepArgs {
     /// Only build the report from OUT/runs/*.json.
     #[arg(long)]
     merge_only: bool,
-}
-
-#[derive(Args)]
-struct ConvArgs {
-    /// Output folder (runs/, checkpoints/, table5.md, report.md) [default:
-    /// results/<dataset>, or results/<dataset>-quick with --quick].
-    #[arg(long)]
-    out: Option<PathBuf>,
-    #[command(flatten)]
-    sweep: SweepArgs,
-    /// Seeds 0..N [default: 1].
-    #[arg(long)]
-    seeds: Option<u64>,
-    /// Comma-separated variants: base, bn, gaaf, bn-gaaf [default: all].
-    #[arg(long, value_delimiter = ',', value_parser = parse_conv_variant)]
-    variants: Vec<ConvVariant>,
-    /// A small sweep to check the pipeline (widths / 8, 2,000 training
-    /// images, at most 3 epochs); not comparable to the paper.
+    /// A small sweep to check the pipeline, not comparable to the paper
+    /// (mnist: 1 seed, 10,000 training and 2,000 test images, at most 4
+    /// epochs; the others: widths / 8, 2,000 training images, at most 3
+    /// epochs).
     #[arg(long)]
     quick: bool,
-    /// cpu, cuda or cuda:N (CUDA needs a build with --features cuda).
-    #[arg(long, default_value = "cpu")]
-    device: DeviceChoice,
+}
+
+impl SweepArgs {
+    /// The sweep's options; `name` names the default output folder.
+    fn options(self, name: &str, command: String) -> SweepOptions {
+        let quick = if self.quick { "-quick" } else { "" };
+        SweepOptions {
+            out: self
+                .out
+                .unwrap_or_else(|| PathBuf::from(format!("output/{name}{quick}"))),
+            data_dir: self.data_dir,
+            seeds: self.seeds,
+            shard: self.shard,
+            jobs: self.jobs,
+            merge_only: self.merge_only,
+            command,
+        }
+    }
+}
+
+/// The training flags every experiment takes.
+#[derive(Args)]
+struct TrainingArgs {
     /// Learning rate of SGD.
     #[arg(long)]
     lr: Option<f64>,
-    /// Momentum of SGD.
-    #[arg(long)]
-    momentum: Option<f64>,
-    /// Weight decay on convolution and dense weights.
-    #[arg(long)]
-    weight_decay: Option<f64>,
     /// Images per batch.
     #[arg(long)]
     batch_size: Option<usize>,
@@ -95,79 +109,81 @@ struct ConvArgs {
     /// Test on this many images only.
     #[arg(long)]
     test_subset: Option<usize>,
+    /// GAAF's frequency constant K.
+    #[arg(long)]
+    gaaf_k: Option<f64>,
+}
+
+impl TrainingArgs {
+    fn overrides(self) -> CommonOverrides {
+        CommonOverrides {
+            lr: self.lr,
+            batch_size: self.batch_size,
+            max_epochs: self.max_epochs,
+            patience: self.patience,
+            val_size: self.val_size,
+            train_subset: self.train_subset,
+            test_subset: self.test_subset,
+            gaaf_k: self.gaaf_k,
+        }
+    }
+}
+
+#[derive(Args)]
+struct MnistArgs {
+    #[command(flatten)]
+    sweep: SweepArgs,
+    /// Comma-separated variants: base, dropout, gaaf, dropout-matched [default: all].
+    #[arg(long, value_delimiter = ',', value_parser = parse_mnist_variant)]
+    variants: Vec<mnist::Variant>,
+    #[command(flatten)]
+    training: TrainingArgs,
+    /// Dropout rate (probability of dropping a unit), in [0, 1).
+    #[arg(long)]
+    dropout_p: Option<f64>,
+    /// Width w of the GAAF shape exp(-x^2 / w).
+    #[arg(long)]
+    shape_width: Option<f64>,
+}
+
+#[derive(Args)]
+struct ConvArgs {
+    #[command(flatten)]
+    sweep: SweepArgs,
+    /// Comma-separated variants: base, bn, gaaf, bn-gaaf [default: all].
+    #[arg(long, value_delimiter = ',', value_parser = parse_conv_variant)]
+    variants: Vec<conv::Variant>,
+    #[command(flatten)]
+    training: TrainingArgs,
+    /// cpu, cuda or cuda:N (CUDA needs a build with --features cuda).
+    #[arg(long, default_value = "cpu")]
+    device: DeviceChoice,
+    /// Momentum of SGD, in [0, 1).
+    #[arg(long)]
+    momentum: Option<f64>,
+    /// Weight decay on convolution and dense weights.
+    #[arg(long)]
+    weight_decay: Option<f64>,
     /// Divide every channel count and hidden width by this.
     #[arg(long)]
     width_divisor: Option<usize>,
     /// Random shifts (and, for CIFAR, flips) of training images: true or false.
     #[arg(long)]
     augment: Option<bool>,
-    /// GAAF's frequency constant K.
-    #[arg(long)]
-    gaaf_k: Option<f64>,
 }
 
-fn parse_conv_variant(s: &str) -> Result<ConvVariant, String> {
-    ConvVariant::ALL
-        .into_iter()
-        .find(|v| v.name() == s)
-        .ok_or_else(|| format!("unknown variant {s:?} (base, bn, gaaf, bn-gaaf)"))
-}
-
-#[derive(Args)]
-struct MnistArgs {
-    /// Output folder (runs/, checkpoints/, the report) [default: results/mnist,
-    /// or results/mnist-quick with --quick].
-    #[arg(long)]
-    out: Option<PathBuf>,
-    #[command(flatten)]
-    sweep: SweepArgs,
-    /// Seeds 0..N [default: 5, or 1 with --quick].
-    #[arg(long)]
-    seeds: Option<u64>,
-    /// Comma-separated variants: base, dropout, gaaf, dropout-matched [default: all].
-    #[arg(long, value_delimiter = ',', value_parser = parse_variant)]
-    variants: Vec<Variant>,
-    /// A small sweep to check the pipeline (1 seed, 10,000 training images,
-    /// 2,000 test images, at most 4 epochs); not comparable to the paper.
-    #[arg(long)]
-    quick: bool,
-    /// Learning rate of plain SGD.
-    #[arg(long)]
-    lr: Option<f64>,
-    /// Images per batch.
-    #[arg(long)]
-    batch_size: Option<usize>,
-    /// Most epochs per run.
-    #[arg(long)]
-    max_epochs: Option<usize>,
-    /// Epochs without a better validation accuracy before stopping.
-    #[arg(long)]
-    patience: Option<usize>,
-    /// Dropout rate (probability of dropping a unit).
-    #[arg(long)]
-    dropout_p: Option<f64>,
-    /// GAAF's frequency constant K.
-    #[arg(long)]
-    gaaf_k: Option<f64>,
-    /// Width w of the GAAF shape exp(-x^2 / w).
-    #[arg(long)]
-    shape_width: Option<f64>,
-    /// Training images held out for validation.
-    #[arg(long)]
-    val_size: Option<usize>,
-    /// Train on this many images only.
-    #[arg(long)]
-    train_subset: Option<usize>,
-    /// Test on this many images only.
-    #[arg(long)]
-    test_subset: Option<usize>,
-}
-
-fn parse_variant(s: &str) -> Result<Variant, String> {
-    Variant::ALL
+fn parse_mnist_variant(s: &str) -> Result<mnist::Variant, String> {
+    mnist::Variant::ALL
         .into_iter()
         .find(|v| v.name() == s)
         .ok_or_else(|| format!("unknown variant {s:?} (base, dropout, gaaf, dropout-matched)"))
+}
+
+fn parse_conv_variant(s: &str) -> Result<conv::Variant, String> {
+    conv::Variant::ALL
+        .into_iter()
+        .find(|v| v.name() == s)
+        .ok_or_else(|| format!("unknown variant {s:?} (base, bn, gaaf, bn-gaaf)"))
 }
 
 fn main() {
@@ -176,7 +192,21 @@ fn main() {
     if std::env::var_os("RAYON_NUM_THREADS").is_none() {
         std::env::set_var("RAYON_NUM_THREADS", "1");
     }
-    if let Err(err) = run(Cli::parse()) {
+    let cli = Cli::try_parse().unwrap_or_else(|e| match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+        // One line, as for every other error: clap's first names the flag.
+        _ => {
+            let message = e.to_string();
+            eprintln!(
+                "{}",
+                message.lines().next().unwrap_or("error: bad arguments")
+            );
+            std::process::exit(2)
+        }
+    });
+    if let Err(err) = run(cli) {
         // A diverged run is a configuration to change, not a fault: say how.
         let hint = match err.downcast_ref::<gaaf_repro::Error>() {
             Some(gaaf_repro::Error::Diverged { .. }) => {
@@ -192,94 +222,55 @@ fn main() {
 
 fn run(cli: Cli) -> Result<()> {
     let command = std::env::args().collect::<Vec<_>>().join(" ");
-    let a = match cli.experiment {
-        Experiment::Mnist(a) => a,
-        Experiment::Cifar10(a) => return run_conv(ConvDataset::Cifar10, a, command),
-        Experiment::Cifar100(a) => return run_conv(ConvDataset::Cifar100, a, command),
-        Experiment::Svhn(a) => return run_conv(ConvDataset::Svhn, a, command),
+    let (name, swept) = match cli.experiment {
+        Experiment::Mnist(a) => ("mnist", run_mnist(a, command)),
+        Experiment::Cifar10(a) => ("cifar10", run_conv(conv::Dataset::Cifar10, a, command)),
+        Experiment::Cifar100(a) => ("cifar100", run_conv(conv::Dataset::Cifar100, a, command)),
+        Experiment::Svhn(a) => ("svhn", run_conv(conv::Dataset::Svhn, a, command)),
     };
-    let out = a.out.unwrap_or_else(|| {
-        PathBuf::from(if a.quick {
-            "results/mnist-quick"
-        } else {
-            "results/mnist"
-        })
-    });
-    let opts = MnistOptions {
-        out,
-        data_dir: a.sweep.data_dir,
-        seeds: a.seeds,
-        variants: a.variants,
-        quick: a.quick,
-        shard: a.sweep.shard,
-        jobs: a.sweep.jobs,
-        merge_only: a.sweep.merge_only,
-        overrides: Overrides {
-            lr: a.lr,
-            batch_size: a.batch_size,
-            max_epochs: a.max_epochs,
-            patience: a.patience,
-            dropout_p: a.dropout_p,
-            gaaf_k: a.gaaf_k,
-            shape_width: a.shape_width,
-            val_size: a.val_size,
-            train_subset: a.train_subset,
-            test_subset: a.test_subset,
-        },
-        command,
-    };
-    let summary = runner::run_mnist(&opts).context("mnist")?;
+    let (runs, reused, report_dir) = swept.context(name)?;
     eprintln!(
-        "{} run(s) ({} reused); report in {}",
-        summary.runs.len(),
-        summary.reused,
-        summary.report_dir.display()
+        "{runs} run(s) ({reused} reused); report in {}",
+        report_dir.display()
     );
     Ok(())
 }
 
-fn run_conv(dataset: ConvDataset, a: ConvArgs, command: String) -> Result<()> {
-    let name = dataset.name();
-    let out = a.out.unwrap_or_else(|| {
-        PathBuf::from(if a.quick {
-            format!("results/{name}-quick")
-        } else {
-            format!("results/{name}")
-        })
-    });
-    let opts = ConvOptions {
-        dataset,
-        out,
-        data_dir: a.sweep.data_dir,
-        seeds: a.seeds,
+/// How many runs were reported on, how many reused, and where the report is.
+type Done = (usize, usize, PathBuf);
+
+fn done<O>(swept: Swept<O>) -> Done {
+    (swept.runs.len(), swept.reused, swept.report_dir)
+}
+
+fn run_mnist(a: MnistArgs, command: String) -> gaaf_repro::Result<Done> {
+    let opts = mnist::Options {
+        quick: a.sweep.quick,
+        sweep: a.sweep.options("mnist", command),
         variants: a.variants,
-        quick: a.quick,
-        shard: a.sweep.shard,
-        jobs: a.sweep.jobs,
-        merge_only: a.sweep.merge_only,
+        overrides: mnist::Overrides {
+            common: a.training.overrides(),
+            dropout_p: a.dropout_p,
+            shape_width: a.shape_width,
+        },
+    };
+    mnist::run(&opts).map(done)
+}
+
+fn run_conv(dataset: conv::Dataset, a: ConvArgs, command: String) -> gaaf_repro::Result<Done> {
+    let opts = conv::Options {
+        dataset,
+        quick: a.sweep.quick,
+        sweep: a.sweep.options(dataset.name(), command),
+        variants: a.variants,
         device: a.device,
-        overrides: ConvOverrides {
-            lr: a.lr,
+        overrides: conv::Overrides {
+            common: a.training.overrides(),
             momentum: a.momentum,
             weight_decay: a.weight_decay,
-            batch_size: a.batch_size,
-            max_epochs: a.max_epochs,
-            patience: a.patience,
-            val_size: a.val_size,
-            train_subset: a.train_subset,
-            test_subset: a.test_subset,
             width_divisor: a.width_divisor,
             augment: a.augment,
-            gaaf_k: a.gaaf_k,
         },
-        command,
     };
-    let summary = conv::run_conv(&opts).context(name)?;
-    eprintln!(
-        "{} run(s) ({} reused); report in {}",
-        summary.runs.len(),
-        summary.reused,
-        summary.report_dir.display()
-    );
-    Ok(())
+    conv::run(&opts).map(done)
 }

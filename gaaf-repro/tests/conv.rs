@@ -6,11 +6,11 @@ use candle_core::Device;
 use gaaf_data::synthetic::{self, SyntheticSpec};
 use gaaf_data::{DataDir, DatasetKind};
 use gaaf_repro::conv::{
-    run_conv, train_conv, train_conv_until, ConvConfig, ConvDataset, ConvOptions, ConvOverrides,
-    ConvRunResult, ConvVariant, DeviceChoice,
+    self, train_until, Config, Dataset, DeviceChoice, Options, Overrides, Run, Variant,
 };
-use gaaf_repro::sweep::Shard;
-use gaaf_repro::train::RunData;
+use gaaf_repro::sweep::{
+    CommonOverrides, DataSizes, Outcome, RunConfig, RunData, Stopping, SweepOptions,
+};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -26,32 +26,34 @@ fn data(kind: DatasetKind, train: usize, test: usize) -> tempfile::TempDir {
 }
 
 /// Tiny runs: widths / 16, 64 training and 32 validation images, 2 epochs.
-fn options(dataset: ConvDataset, data: &Path, out: &Path) -> ConvOptions {
-    ConvOptions {
+fn options(dataset: Dataset, data: &Path, out: &Path) -> Options {
+    Options {
         dataset,
-        out: out.to_path_buf(),
-        data_dir: Some(data.to_path_buf()),
-        seeds: None,
+        sweep: SweepOptions {
+            data_dir: Some(data.to_path_buf()),
+            jobs: 2,
+            command: "test".to_string(),
+            ..SweepOptions::new(out)
+        },
         variants: Vec::new(),
         quick: true,
-        shard: Shard::default(),
-        jobs: 2,
-        merge_only: false,
         device: DeviceChoice::Cpu,
-        overrides: ConvOverrides {
-            train_subset: Some(64),
-            val_size: Some(32),
-            test_subset: Some(32),
+        overrides: Overrides {
+            common: CommonOverrides {
+                train_subset: Some(64),
+                val_size: Some(32),
+                test_subset: Some(32),
+                batch_size: Some(16),
+                max_epochs: Some(2),
+                ..CommonOverrides::NONE
+            },
             width_divisor: Some(16),
-            batch_size: Some(16),
-            max_epochs: Some(2),
-            ..ConvOverrides::default()
+            ..Overrides::default()
         },
-        command: "test".to_string(),
     }
 }
 
-fn untimed(mut r: ConvRunResult) -> ConvRunResult {
+fn untimed(mut r: Run) -> Run {
     r.seconds = 0.0;
     for e in &mut r.epochs {
         e.seconds = 0.0;
@@ -62,14 +64,14 @@ fn untimed(mut r: ConvRunResult) -> ConvRunResult {
 #[test]
 fn every_dataset_trains_all_four_variants_and_reports_table5() {
     for (dataset, kind) in [
-        (ConvDataset::Cifar10, DatasetKind::Cifar10),
-        (ConvDataset::Cifar100, DatasetKind::Cifar100),
-        (ConvDataset::Svhn, DatasetKind::Svhn),
+        (Dataset::Cifar10, DatasetKind::Cifar10),
+        (Dataset::Cifar100, DatasetKind::Cifar100),
+        (Dataset::Svhn, DatasetKind::Svhn),
     ] {
         let data = data(kind, 120, 40);
         let out = tempfile::tempdir().unwrap();
         let opts = options(dataset, data.path(), out.path());
-        let first = run_conv(&opts).unwrap();
+        let first = conv::run(&opts).unwrap();
         assert_eq!(first.runs.len(), 4, "{dataset:?}");
         assert_eq!(first.reused, 0);
         for r in &first.runs {
@@ -91,7 +93,7 @@ fn every_dataset_trains_all_four_variants_and_reports_table5() {
         assert!(report.contains("Quick run"));
 
         // A second invocation reuses every finished run and trains nothing.
-        let again = run_conv(&opts).unwrap();
+        let again = conv::run(&opts).unwrap();
         assert_eq!(again.reused, 4);
         assert_eq!(again.runs, first.runs);
     }
@@ -101,16 +103,33 @@ fn every_dataset_trains_all_four_variants_and_reports_table5() {
 fn same_seed_same_result_and_a_resumed_run_continues_exactly() {
     let data = data(DatasetKind::Svhn, 120, 40);
     let splits = gaaf_data::load(&DataDir::new(data.path()), DatasetKind::Svhn).unwrap();
-    let config = ConvConfig {
+    let config = Config {
         batch_size: 16,
-        max_epochs: 3,
-        patience: 3,
+        stopping: Stopping {
+            max_epochs: 3,
+            patience: 3,
+        },
         width_divisor: 16,
-        ..ConvConfig::new(ConvDataset::Svhn, ConvVariant::BnGaaf, 3)
+        ..Config::new(Dataset::Svhn, Variant::BnGaaf, 3)
     };
-    let run_data = RunData::split(&splits, 32, config.seed, Some(64), Some(32)).unwrap();
-    let train = |dir: &Path, stop: Option<usize>| {
-        train_conv_until(&config, &run_data, &Device::Cpu, dir, &(), stop).unwrap()
+    let sizes = DataSizes {
+        val_size: 32,
+        train_subset: Some(64),
+        test_subset: Some(32),
+    };
+    let run_data = RunData::split(&splits, &sizes, config.seed).unwrap();
+    let train = |dir: &Path, stop: Option<usize>| match train_until(
+        &config,
+        &run_data,
+        &Device::Cpu,
+        dir,
+        &(),
+        stop,
+    )
+    .unwrap()
+    {
+        Outcome::Finished(r) => Some(*r),
+        Outcome::Stopped(_) => None,
     };
     let (a, b, c) = (
         tempfile::tempdir().unwrap(),
@@ -132,11 +151,11 @@ fn same_seed_same_result_and_a_resumed_run_continues_exactly() {
     assert_eq!(untimed(resumed), untimed(full));
 
     // Another configuration is refused rather than mixed in.
-    let other = ConvConfig {
+    let other = Config {
         lr: 0.02,
         ..config.clone()
     };
-    let err = train_conv(&other, &run_data, &Device::Cpu, c.path(), &()).unwrap_err();
+    let err = conv::train(&other, &run_data, &Device::Cpu, c.path(), &()).unwrap_err();
     assert!(err.to_string().contains("another configuration"), "{err}");
 }
 

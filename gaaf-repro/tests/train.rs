@@ -1,10 +1,13 @@
 //! Training on a tiny synthetic MNIST-shaped dataset: determinism, exact
-//! resume, and the refusal of a checkpoint made with another configuration.
+//! resume (also past a truncated or garbage checkpoint), and the refusal of
+//! a checkpoint made with another configuration.
 
 use gaaf_data::{Dataset, Splits};
-use gaaf_repro::train::{train, train_until, Outcome, RunData};
-use gaaf_repro::{Error, RunResult, TrainConfig, Variant};
+use gaaf_repro::mnist::{prepare, train, train_until, Config, Run, Variant};
+use gaaf_repro::sweep::{DataSizes, Outcome, Progress, RunData, Stopping};
+use gaaf_repro::Error;
 use ndarray::Array4;
+use std::path::PathBuf;
 
 /// `n` 28x28 images of 10 classes: class `c` lights rows `2c..2c+3`, plus
 /// noise from a fixed LCG, so the model has something to learn.
@@ -37,19 +40,21 @@ fn splits() -> Splits {
     }
 }
 
-fn config(variant: Variant) -> TrainConfig {
-    TrainConfig {
+fn config(variant: Variant) -> Config {
+    Config {
         lr: 0.05,
         batch_size: 50,
-        max_epochs: 3,
-        patience: 3,
-        val_size: 100,
-        ..TrainConfig::new(variant, 7)
+        stopping: Stopping {
+            max_epochs: 3,
+            patience: 3,
+        },
+        sizes: DataSizes::all_but(100),
+        ..Config::new(variant, 7)
     }
 }
 
 /// The result without its wall-clock fields.
-fn untimed(mut r: RunResult) -> RunResult {
+fn untimed(mut r: Run) -> Run {
     r.seconds = 0.0;
     for e in &mut r.epochs {
         e.seconds = 0.0;
@@ -57,7 +62,7 @@ fn untimed(mut r: RunResult) -> RunResult {
     r
 }
 
-fn run(config: &TrainConfig, data: &RunData) -> RunResult {
+fn run(config: &Config, data: &RunData) -> Run {
     let dir = tempfile::tempdir().unwrap();
     untimed(train(config, data, dir.path(), &()).unwrap())
 }
@@ -67,7 +72,7 @@ fn same_seed_same_result_and_the_model_learns() {
     let splits = splits();
     for variant in [Variant::Dropout, Variant::Gaaf] {
         let c = config(variant);
-        let data = RunData::prepare(&splits, &c).unwrap();
+        let data = prepare(&splits, &c).unwrap();
         let a = run(&c, &data);
         let b = run(&c, &data);
         assert_eq!(a, b, "{variant:?}");
@@ -91,33 +96,137 @@ fn same_seed_same_result_and_the_model_learns() {
         }
         // A result survives its JSON file bit-exactly.
         let json = serde_json::to_string(&a).unwrap();
-        assert_eq!(serde_json::from_str::<RunResult>(&json).unwrap(), a);
+        assert_eq!(serde_json::from_str::<Run>(&json).unwrap(), a);
+    }
+}
+
+/// A run stopped after some epochs, as an interrupted one would be, with
+/// the result of the same run uninterrupted.
+struct Interrupted {
+    config: Config,
+    data: RunData,
+    whole: Run,
+    dir: tempfile::TempDir,
+}
+
+impl Interrupted {
+    fn after(epochs: usize, variant: Variant) -> Self {
+        Self::with(config(variant), epochs)
+    }
+
+    fn with(config: Config, epochs: usize) -> Self {
+        let data = prepare(&splits(), &config).unwrap();
+        let whole = run(&config, &data);
+        let dir = tempfile::tempdir().unwrap();
+        let stopped = train_until(&config, &data, dir.path(), &(), Some(epochs)).unwrap();
+        assert_eq!(stopped, Outcome::Stopped(epochs));
+        Self {
+            config,
+            data,
+            whole,
+            dir,
+        }
+    }
+
+    /// The file of `epoch`'s checkpoint.
+    fn checkpoint(&self, epoch: usize) -> PathBuf {
+        self.dir
+            .path()
+            .join(format!("epoch-{epoch:04}.safetensors"))
+    }
+
+    /// The run trained to the end, and the notes it printed.
+    fn resume(&self) -> (Run, Vec<String>) {
+        let notes = Notes::default();
+        let resumed = train(&self.config, &self.data, self.dir.path(), &notes).unwrap();
+        (untimed(resumed), notes.0.into_inner())
     }
 }
 
 #[test]
 fn a_resumed_run_equals_an_uninterrupted_one() {
-    let splits = splits();
     for variant in [Variant::Dropout, Variant::DropoutMatched] {
-        let c = config(variant);
-        let data = RunData::prepare(&splits, &c).unwrap();
-        let whole = run(&c, &data);
-        let dir = tempfile::tempdir().unwrap();
-        let stopped = train_until(&c, &data, dir.path(), &(), Some(1)).unwrap();
-        assert_eq!(stopped, Outcome::Stopped(1));
-        let resumed = untimed(train(&c, &data, dir.path(), &()).unwrap());
-        assert_eq!(resumed, whole, "{variant:?}");
+        let run = Interrupted::after(1, variant);
+        let (resumed, notes) = run.resume();
+        assert_eq!(resumed, run.whole, "{variant:?}");
+        assert!(notes.is_empty(), "{notes:?}");
     }
 }
 
 #[test]
 fn a_checkpoint_of_another_configuration_is_refused() {
-    let splits = splits();
-    let c = config(Variant::Base);
-    let data = RunData::prepare(&splits, &c).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    train_until(&c, &data, dir.path(), &(), Some(1)).unwrap();
-    let other = TrainConfig { lr: 0.01, ..c };
-    let err = train(&other, &data, dir.path(), &()).unwrap_err();
+    let run = Interrupted::after(1, Variant::Base);
+    let other = Config {
+        lr: 0.01,
+        ..run.config.clone()
+    };
+    let err = train(&other, &run.data, run.dir.path(), &()).unwrap_err();
     assert!(matches!(err, Error::ConfigMismatch { .. }), "{err}");
+}
+
+/// Notes the epoch loop prints, kept for the test to read.
+#[derive(Default)]
+struct Notes(std::cell::RefCell<Vec<String>>);
+
+impl Progress for Notes {
+    fn note(&self, line: &str) {
+        self.0.borrow_mut().push(line.to_string());
+    }
+}
+
+#[test]
+fn a_truncated_newest_checkpoint_resumes_from_the_one_before() {
+    let run = Interrupted::after(2, Variant::DropoutMatched);
+    // Both epochs are kept, so there is something to fall back to.
+    let newest = run.checkpoint(2);
+    assert!(run.checkpoint(1).exists());
+    let len = std::fs::metadata(&newest).unwrap().len();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&newest)
+        .unwrap();
+    file.set_len(len / 2).unwrap();
+
+    let (resumed, notes) = run.resume();
+    assert_eq!(
+        resumed, run.whole,
+        "resumed from epoch 1, it trains as before"
+    );
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].starts_with("skipping bad checkpoint"), "{notes:?}");
+    assert!(notes[0].contains("epoch-0002.safetensors"), "{notes:?}");
+}
+
+#[test]
+fn when_no_checkpoint_verifies_the_run_starts_over() {
+    let run = Interrupted::after(2, Variant::Base);
+    for epoch in [1, 2] {
+        std::fs::write(run.checkpoint(epoch), b"garbage").unwrap();
+    }
+    let (again, notes) = run.resume();
+    assert_eq!(again, run.whole);
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(notes[2].contains("starting the run over"), "{notes:?}");
+}
+
+#[test]
+fn a_broken_best_checkpoint_is_not_resumed_from() {
+    // So small a rate leaves the validation accuracy as it was, so the best
+    // epoch stays the first while later ones are checkpointed.
+    let tiny_steps = Config {
+        lr: 1e-9,
+        ..config(Variant::Base)
+    };
+    let run = Interrupted::with(tiny_steps, 2);
+    assert_eq!(run.whole.best_epoch, 1, "the premise of this test");
+    std::fs::write(run.checkpoint(1), b"garbage").unwrap();
+    let (again, notes) = run.resume();
+    assert_eq!(again, run.whole);
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(notes[0].contains("epoch-0002.safetensors"), "{notes:?}");
+    assert!(
+        notes[0].contains("best epoch, 1, does not verify"),
+        "{notes:?}"
+    );
+    assert!(notes[2].contains("starting the run over"), "{notes:?}");
 }

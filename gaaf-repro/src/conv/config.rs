@@ -2,12 +2,14 @@
 //! every choice the paper leaves open is a field, recorded in each run's JSON.
 //! `docs/conv-defaults.md` (in this crate) says why each default was chosen.
 
+use crate::error::{check, ConfigError};
+use crate::sweep::{DataSizes, RunConfig, Stopping};
 use serde::{Deserialize, Serialize};
 
 /// The datasets of Table 5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum ConvDataset {
+pub enum Dataset {
     /// CIFAR-10: the VGG-like model, 10 classes.
     Cifar10,
     /// CIFAR-100 (fine labels): the VGG-like model, 100 classes.
@@ -16,46 +18,42 @@ pub enum ConvDataset {
     Svhn,
 }
 
-impl ConvDataset {
+impl Dataset {
     /// Every dataset, in Table 5's column order.
-    pub const ALL: [ConvDataset; 3] = [
-        ConvDataset::Cifar100,
-        ConvDataset::Cifar10,
-        ConvDataset::Svhn,
-    ];
+    pub const ALL: [Dataset; 3] = [Dataset::Cifar100, Dataset::Cifar10, Dataset::Svhn];
 
     /// The name used in commands, folders and JSON.
     pub fn name(self) -> &'static str {
         match self {
-            ConvDataset::Cifar10 => "cifar10",
-            ConvDataset::Cifar100 => "cifar100",
-            ConvDataset::Svhn => "svhn",
+            Dataset::Cifar10 => "cifar10",
+            Dataset::Cifar100 => "cifar100",
+            Dataset::Svhn => "svhn",
         }
     }
 
     /// The name as the paper's table heads it.
     pub fn title(self) -> &'static str {
         match self {
-            ConvDataset::Cifar10 => "CIFAR10",
-            ConvDataset::Cifar100 => "CIFAR100",
-            ConvDataset::Svhn => "SVHN",
+            Dataset::Cifar10 => "CIFAR10",
+            Dataset::Cifar100 => "CIFAR100",
+            Dataset::Svhn => "SVHN",
         }
     }
 
     /// Classes to predict.
     pub fn classes(self) -> usize {
         match self {
-            ConvDataset::Cifar100 => 100,
-            ConvDataset::Cifar10 | ConvDataset::Svhn => 10,
+            Dataset::Cifar100 => 100,
+            Dataset::Cifar10 | Dataset::Svhn => 10,
         }
     }
 
     /// `gaaf-data`'s name for it.
     pub fn kind(self) -> gaaf_data::DatasetKind {
         match self {
-            ConvDataset::Cifar10 => gaaf_data::DatasetKind::Cifar10,
-            ConvDataset::Cifar100 => gaaf_data::DatasetKind::Cifar100,
-            ConvDataset::Svhn => gaaf_data::DatasetKind::Svhn,
+            Dataset::Cifar10 => gaaf_data::DatasetKind::Cifar10,
+            Dataset::Cifar100 => gaaf_data::DatasetKind::Cifar100,
+            Dataset::Svhn => gaaf_data::DatasetKind::Svhn,
         }
     }
 }
@@ -63,7 +61,7 @@ impl ConvDataset {
 /// The four models of Table 5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum ConvVariant {
+pub enum Variant {
     /// ReLU everywhere.
     Base,
     /// Batch normalisation after every convolution and hidden dense layer,
@@ -75,51 +73,50 @@ pub enum ConvVariant {
     BnGaaf,
 }
 
-impl ConvVariant {
+impl Variant {
     /// Every variant, in Table 5's row order.
-    pub const ALL: [ConvVariant; 4] = [
-        ConvVariant::Base,
-        ConvVariant::Bn,
-        ConvVariant::Gaaf,
-        ConvVariant::BnGaaf,
-    ];
+    pub const ALL: [Variant; 4] = [Variant::Base, Variant::Bn, Variant::Gaaf, Variant::BnGaaf];
 
     /// The name used in file names, flags and JSON.
     pub fn name(self) -> &'static str {
         match self {
-            ConvVariant::Base => "base",
-            ConvVariant::Bn => "bn",
-            ConvVariant::Gaaf => "gaaf",
-            ConvVariant::BnGaaf => "bn-gaaf",
+            Variant::Base => "base",
+            Variant::Bn => "bn",
+            Variant::Gaaf => "gaaf",
+            Variant::BnGaaf => "bn-gaaf",
         }
     }
 
     /// Whether the model has batch normalisation.
     pub fn batch_norm(self) -> bool {
-        matches!(self, ConvVariant::Bn | ConvVariant::BnGaaf)
+        matches!(self, Variant::Bn | Variant::BnGaaf)
     }
 
     /// Whether the model uses GAAF-ReLU.
     pub fn gaaf(self) -> bool {
-        matches!(self, ConvVariant::Gaaf | ConvVariant::BnGaaf)
+        matches!(self, Variant::Gaaf | Variant::BnGaaf)
     }
 
     /// The same model without GAAF (what GAAF's gain is measured against).
-    pub fn without_gaaf(self) -> ConvVariant {
+    pub fn without_gaaf(self) -> Variant {
         match self {
-            ConvVariant::Base | ConvVariant::Gaaf => ConvVariant::Base,
-            ConvVariant::Bn | ConvVariant::BnGaaf => ConvVariant::Bn,
+            Variant::Base | Variant::Gaaf => Variant::Base,
+            Variant::Bn | Variant::BnGaaf => Variant::Bn,
         }
     }
 }
 
 /// One convolutional training run.
+///
+/// [`Config::new`] gives the defaults; a configuration changed afterwards
+/// (as the command line's overrides do) is checked with
+/// [`Config::validate`] before anything trains.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConvConfig {
+pub struct Config {
     /// Which data, and so which architecture.
-    pub dataset: ConvDataset,
+    pub dataset: Dataset,
     /// Which model.
-    pub variant: ConvVariant,
+    pub variant: Variant,
     /// Seeds the initialisation, the shuffling, the augmentation and the
     /// validation split.
     pub seed: u64,
@@ -132,17 +129,14 @@ pub struct ConvConfig {
     pub weight_decay: f64,
     /// Images per batch.
     pub batch_size: usize,
-    /// Training stops after this many epochs at the latest.
-    pub max_epochs: usize,
-    /// Training stops when validation accuracy has not improved for this many
-    /// epochs.
-    pub patience: usize,
-    /// Training images held out for validation.
-    pub val_size: usize,
-    /// Train on only this many of the remaining training images.
-    pub train_subset: Option<usize>,
-    /// Evaluate on only this many test images.
-    pub test_subset: Option<usize>,
+    /// When training stops: after `max_epochs`, or when validation accuracy
+    /// has not improved for `patience` epochs.
+    #[serde(flatten)]
+    pub stopping: Stopping,
+    /// How much of the data it uses: validation images, training and test
+    /// subsets.
+    #[serde(flatten)]
+    pub sizes: DataSizes,
     /// Channels and dense widths are divided by this (1: the documented
     /// architecture; `--quick` uses 8).
     pub width_divisor: usize,
@@ -153,9 +147,9 @@ pub struct ConvConfig {
     pub gaaf_k: f64,
 }
 
-impl ConvConfig {
+impl Config {
     /// The defaults for `dataset`, `variant` and `seed`.
-    pub fn new(dataset: ConvDataset, variant: ConvVariant, seed: u64) -> Self {
+    pub fn new(dataset: Dataset, variant: Variant, seed: u64) -> Self {
         Self {
             dataset,
             variant,
@@ -164,24 +158,51 @@ impl ConvConfig {
             momentum: 0.9,
             weight_decay: 5e-4,
             batch_size: 128,
-            max_epochs: 150,
-            patience: 20,
-            val_size: 5_000,
-            train_subset: None,
-            test_subset: None,
+            stopping: Stopping {
+                max_epochs: 150,
+                patience: 20,
+            },
+            sizes: DataSizes::all_but(5_000),
             width_divisor: 1,
             augment: true,
             gaaf_k: gaaf_core::PAPER_K,
         }
     }
 
+    /// Checks every field's range, naming the flag that sets it.
+    ///
+    /// # Errors
+    ///
+    /// The first field out of range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check::positive("lr", self.lr)?;
+        check::fraction("momentum", self.momentum)?;
+        check::non_negative("weight-decay", self.weight_decay)?;
+        check::count("batch-size", self.batch_size)?;
+        self.stopping.validate()?;
+        self.sizes.validate()?;
+        check::count("width-divisor", self.width_divisor)?;
+        check::positive_f32("gaaf-k", self.gaaf_k)?;
+        Ok(())
+    }
+}
+
+impl RunConfig for Config {
     /// A file-name-safe identifier: dataset, variant and seed.
-    pub fn run_id(&self) -> String {
+    fn run_id(&self) -> String {
         format!(
             "{}-{}-seed{}",
             self.dataset.name(),
             self.variant.name(),
             self.seed
         )
+    }
+
+    fn stopping(&self) -> Stopping {
+        self.stopping
+    }
+
+    fn sizes(&self) -> DataSizes {
+        self.sizes
     }
 }

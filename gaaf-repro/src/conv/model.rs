@@ -11,14 +11,14 @@
 //!   three dense layers 4096-256-256-10.
 //!
 //! Widths (channels and hidden dense units) are divided by
-//! `ConvConfig::width_divisor` (at least 1 each). Batch normalisation, when
+//! `Config::width_divisor` (at least 1 each). Batch normalisation, when
 //! on, sits between each convolution or hidden dense layer and its
 //! activation; the convolutions and dense layers keep their biases either
 //! way, so the variants differ only in what Table 5 names.
 
 use super::MomentumSgd;
-use super::{ConvConfig, ConvDataset};
-use crate::error::{Error, Result};
+use super::{Config, Dataset};
+use crate::error::Result;
 use candle_core::{Module, ModuleT, Tensor};
 use candle_nn::{BatchNorm, Linear, VarBuilder, VarMap};
 use gaaf_candle::conv::Conv2d;
@@ -94,16 +94,16 @@ enum Layer {
 /// ```
 /// use candle_core::{DType, Device, Tensor};
 /// use candle_nn::{VarBuilder, VarMap};
-/// use gaaf_repro::conv::{ConvConfig, ConvDataset, ConvNet, ConvVariant};
+/// use gaaf_repro::conv::{Config, Dataset, Net, Variant};
 ///
-/// let config = ConvConfig {
+/// let config = Config {
 ///     width_divisor: 16,
-///     ..ConvConfig::new(ConvDataset::Svhn, ConvVariant::BnGaaf, 0)
+///     ..Config::new(Dataset::Svhn, Variant::BnGaaf, 0)
 /// };
 /// let vars = VarMap::new();
 /// let vb = VarBuilder::from_varmap(&vars, DType::F32, &Device::Cpu);
-/// let net = ConvNet::new(&config, &vb)?;
-/// let mut opt = ConvNet::optimizer(&config, &vars)?;
+/// let net = Net::new(&config, &vb)?;
+/// let mut opt = Net::optimizer(&config, &vars)?;
 /// let x = Tensor::randn(0f32, 1.0, (8, 3, 32, 32), &Device::Cpu)?;
 /// let y = Tensor::new(&[0u32, 1, 2, 3, 4, 5, 6, 7], &Device::Cpu)?;
 /// let logits = net.forward_t(&x, true)?;
@@ -112,28 +112,27 @@ enum Layer {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
-pub struct ConvNet {
+pub struct Net {
     layers: Vec<Layer>,
     hidden: Vec<(Linear, Option<BatchNorm>)>,
     out: Linear,
     act: Act,
 }
 
-impl ConvNet {
+impl Net {
     /// The model `config` asks for. Parameter names: `conv{i}`, `bn_conv{i}`,
     /// `fc{i}`, `bn_fc{i}`, `out`.
     ///
     /// # Errors
     ///
-    /// A `width_divisor` of 0, a `gaaf_k` GAAF refuses, or candle's.
-    pub fn new(config: &ConvConfig, vb: &VarBuilder) -> Result<Self> {
+    /// A configuration out of range ([`Config::validate`]), a `gaaf_k` GAAF
+    /// refuses, or candle's.
+    pub fn new(config: &Config, vb: &VarBuilder) -> Result<Self> {
         let (stages, dense): (&[Stage], &[usize]) = match config.dataset {
-            ConvDataset::Cifar10 | ConvDataset::Cifar100 => (&VGG_LIKE, &VGG_LIKE_DENSE),
-            ConvDataset::Svhn => (&SVHN_NET, &SVHN_DENSE),
+            Dataset::Cifar10 | Dataset::Cifar100 => (&VGG_LIKE, &VGG_LIKE_DENSE),
+            Dataset::Svhn => (&SVHN_NET, &SVHN_DENSE),
         };
-        if config.width_divisor == 0 {
-            return Err(Error::Config("width_divisor must be at least 1".into()));
-        }
+        config.validate()?;
         let narrow = |w: usize| (w / config.width_divisor).max(1);
         let act = if config.variant.gaaf() {
             Act::Gaaf(GaafRelu::default().with_k(config.gaaf_k)?)
@@ -189,12 +188,12 @@ impl ConvNet {
     /// SGD with momentum for a model built from `vars` as `config` sets it
     /// (`lr`, `momentum`, `weight_decay`): every variable but batch norm's
     /// running statistics, weight decay on convolution and dense weights only
-    /// (by the parameter names [`ConvNet::new`] gives).
+    /// (by the parameter names [`Net::new`] gives).
     ///
     /// # Errors
     ///
     /// candle's (allocating the velocities).
-    pub fn optimizer(config: &ConvConfig, vars: &VarMap) -> candle_core::Result<MomentumSgd> {
+    pub fn optimizer(config: &Config, vars: &VarMap) -> candle_core::Result<MomentumSgd> {
         MomentumSgd::new(
             vars,
             config.lr,

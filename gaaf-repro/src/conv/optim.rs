@@ -107,11 +107,6 @@ impl MomentumSgd {
             _ => false,
         }
     }
-
-    /// How many parameters it updates.
-    pub(crate) fn len(&self) -> usize {
-        self.params.len()
-    }
 }
 
 #[cfg(test)]

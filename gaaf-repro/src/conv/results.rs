@@ -1,12 +1,12 @@
 //! What one convolutional run produces, as written to
 //! `<out>/runs/<run-id>.json`. Table 5 is built from these files alone.
 
-use super::ConvConfig;
+use super::Config;
 use serde::{Deserialize, Serialize};
 
 /// One epoch of training.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConvEpoch {
+pub struct Epoch {
     /// 1-based epoch number.
     pub epoch: usize,
     /// Mean training loss (cross-entropy) over the epoch's batches.
@@ -22,11 +22,11 @@ pub struct ConvEpoch {
 
 /// Everything one finished convolutional run reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConvRunResult {
+pub struct Run {
     /// The configuration it ran with, in full.
-    pub config: ConvConfig,
+    pub config: Config,
     /// One record per epoch trained.
-    pub epochs: Vec<ConvEpoch>,
+    pub epochs: Vec<Epoch>,
     /// The epoch of the best validation accuracy.
     pub best_epoch: usize,
     /// The best validation accuracy, in [0, 1].
@@ -43,3 +43,5 @@ pub struct ConvRunResult {
     /// Wall-clock seconds for the whole run.
     pub seconds: f64,
 }
+
+crate::sweep::impl_record!(Epoch);

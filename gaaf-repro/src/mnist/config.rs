@@ -1,0 +1,93 @@
+//! The configuration of one MNIST training run: every choice the paper leaves
+//! open is a field here, recorded in each run's JSON. `docs/mnist-defaults.md`
+//! (in this crate) says why each default was chosen.
+
+use super::Variant;
+use crate::error::{check, ConfigError};
+use crate::sweep::{DataSizes, RunConfig, Stopping};
+use serde::{Deserialize, Serialize};
+
+/// One MNIST training run.
+///
+/// [`Config::new`] gives the defaults; a configuration changed afterwards
+/// (as the command line's overrides do) is checked with
+/// [`Config::validate`] before anything trains.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    /// Which model.
+    pub variant: Variant,
+    /// Seeds the initialisation, the shuffling, the validation split and the
+    /// dropout masks.
+    pub seed: u64,
+    /// Learning rate of plain SGD (no momentum, no weight decay).
+    pub lr: f64,
+    /// Images per batch (section 3.2 implies 128).
+    pub batch_size: usize,
+    /// When training stops: after `max_epochs`, or when validation accuracy
+    /// has not improved for `patience` epochs.
+    #[serde(flatten)]
+    pub stopping: Stopping,
+    /// How much of the data it uses: validation images, training and test
+    /// subsets.
+    #[serde(flatten)]
+    pub sizes: DataSizes,
+    /// Dropout rate `p` (the probability of dropping a unit) of the dropout
+    /// variant, and the rate the dropout-matched shape is matched to.
+    pub dropout_p: f64,
+    /// Frequency constant `K` of `g` (Eq. 7).
+    pub gaaf_k: f64,
+    /// Width `w` of the paper's shape `exp(-x^2 / w)` for the GAAF variant.
+    pub shape_width: f64,
+}
+
+impl Config {
+    /// The defaults for `variant` and `seed` (see the crate's documentation
+    /// for how they were chosen).
+    pub fn new(variant: Variant, seed: u64) -> Self {
+        Self {
+            variant,
+            seed,
+            lr: 0.05,
+            batch_size: 128,
+            stopping: Stopping {
+                max_epochs: 300,
+                patience: 20,
+            },
+            sizes: DataSizes::all_but(10_000),
+            dropout_p: 0.5,
+            gaaf_k: gaaf_core::PAPER_K,
+            shape_width: gaaf_shapes::PAPER_TANH_WIDTH,
+        }
+    }
+
+    /// Checks every field's range, naming the flag that sets it.
+    ///
+    /// # Errors
+    ///
+    /// The first field out of range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check::positive("lr", self.lr)?;
+        check::count("batch-size", self.batch_size)?;
+        self.stopping.validate()?;
+        self.sizes.validate()?;
+        check::fraction("dropout-p", self.dropout_p)?;
+        check::positive_f32("gaaf-k", self.gaaf_k)?;
+        check::positive_f32("shape-width", self.shape_width)?;
+        Ok(())
+    }
+}
+
+impl RunConfig for Config {
+    /// A file-name-safe identifier: variant and seed.
+    fn run_id(&self) -> String {
+        format!("{}-seed{}", self.variant.name(), self.seed)
+    }
+
+    fn stopping(&self) -> Stopping {
+        self.stopping
+    }
+
+    fn sizes(&self) -> DataSizes {
+        self.sizes
+    }
+}

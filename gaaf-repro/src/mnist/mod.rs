@@ -1,0 +1,217 @@
+//! The MNIST experiment of section 5.1 (Tables 1-4, Figures 1, 3 and 6):
+//! every (seed, variant) run of the 784-512-256-256-10 tanh MLP, trained with
+//! dfdx on the CPU, sharded and run side by side, reusing finished runs and
+//! resuming unfinished ones ([`crate::sweep`]), then the report
+//! ([`report::write_report`]).
+//!
+//! Files under `out`: `runs/<run-id>.json` (one finished run, the [`Run`]
+//! schema), `checkpoints/<run-id>/` (its checkpoints), and the report
+//! (tables, figures, `report.md`). A sharded run (`count > 1`) writes the
+//! report of its own runs into `shards/<index>-of-<count>/`, so shards never
+//! write the same file; `merge_only` then builds the full report from every
+//! `runs/*.json`.
+//!
+//! **Reuse rule**: a run whose `runs/<run-id>.json` exists is reused when its
+//! configuration equals the requested one; when it differs, the sweep stops
+//! with [`Error::ConfigMismatch`](crate::Error::ConfigMismatch) (one line,
+//! naming the file) instead of overwriting or mixing results: choose another
+//! `--out` or delete the file. The same holds for an unfinished run's
+//! checkpoint.
+
+pub mod analysis;
+mod config;
+mod model;
+pub mod report;
+mod results;
+mod train;
+
+pub use config::Config;
+pub use results::{
+    Epoch, Histogram, LayerCorrelation, Run, Variant, CORRELATION_BINS, CORRELATION_THRESHOLDS,
+    NET_BINS, NET_RANGE,
+};
+pub use train::{prepare, train, train_until, Trainer, NET_VARIANCE_BATCH, NET_VARIANCE_PASSES};
+
+use crate::error::Result;
+use crate::report_common::ReportMeta;
+use crate::sweep::{self, CommonOverrides, Job, Progress, RunConfig, SweepOptions};
+use std::path::Path;
+
+/// Values that replace [`Config::new`]'s defaults (and `--quick`'s).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    /// Learning rate, batch size, stopping rule, data sizes, `K`.
+    pub common: CommonOverrides,
+    /// [`Config::dropout_p`].
+    pub dropout_p: Option<f64>,
+    /// [`Config::shape_width`].
+    pub shape_width: Option<f64>,
+}
+
+/// The quick settings: one seed, 10,000 training and 2,000 test images, 5,000
+/// validation images, at most 4 epochs, patience 2.
+pub const QUICK: Overrides = Overrides {
+    common: CommonOverrides {
+        max_epochs: Some(4),
+        patience: Some(2),
+        val_size: Some(5_000),
+        train_subset: Some(10_000),
+        test_subset: Some(2_000),
+        ..CommonOverrides::NONE
+    },
+    dropout_p: None,
+    shape_width: None,
+};
+
+impl Overrides {
+    /// `config` with every value set here replaced.
+    pub fn apply(&self, c: Config) -> Config {
+        let mut c = Config {
+            dropout_p: self.dropout_p.unwrap_or(c.dropout_p),
+            shape_width: self.shape_width.unwrap_or(c.shape_width),
+            ..c
+        };
+        let (lr, batch, gaaf_k) = (&mut c.lr, &mut c.batch_size, &mut c.gaaf_k);
+        self.common
+            .apply(lr, batch, &mut c.stopping, &mut c.sizes, gaaf_k);
+        c
+    }
+}
+
+/// What to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Output folder, data, seeds (default 5, or 1 with `quick`), shard,
+    /// jobs.
+    pub sweep: SweepOptions,
+    /// The variants (default all four).
+    pub variants: Vec<Variant>,
+    /// Apply [`QUICK`] before the overrides.
+    pub quick: bool,
+    /// Values replacing the defaults.
+    pub overrides: Overrides,
+}
+
+impl Options {
+    /// Every run of the sweep, seed-major, before sharding, each checked.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::InvalidConfig`] or [`crate::Error::InvalidShard`],
+    /// naming the first flag out of range.
+    pub fn configs(&self) -> Result<Vec<Config>> {
+        let seeds = if self.quick { 1 } else { 5 };
+        self.sweep
+            .grid(seeds, &self.variants, &Variant::ALL, |variant, seed| {
+                let c = Config::new(variant, seed);
+                let c = self
+                    .overrides
+                    .apply(if self.quick { QUICK.apply(c) } else { c });
+                c.validate()?;
+                Ok(c)
+            })
+    }
+}
+
+/// Checks the options, runs this shard of the sweep (or, with `merge_only`,
+/// nothing) and writes the report.
+///
+/// # Errors
+///
+/// A configuration value out of range (before any work), missing data
+/// (after trying to fetch it, with the `fetch` feature), a configuration
+/// mismatch with existing files, I/O, a diverged run, or the report.
+pub fn run(opts: &Options) -> Result<sweep::Swept<Run>> {
+    let configs = opts.configs()?;
+    let data_dir = opts.sweep.data_dir.clone();
+    let load = || sweep::load_dataset(data_dir, gaaf_data::DatasetKind::Mnist);
+    let swept = opts.sweep.run(configs, load, |c| (c.variant, c.seed))?;
+    let meta = ReportMeta::of(&opts.sweep, &swept, opts.quick);
+    report::write_report(&swept.runs, &swept.report_dir, &meta)?;
+    Ok(swept)
+}
+
+/// One MNIST run of the sweep.
+impl Job for Config {
+    type Output = Run;
+    type Data = gaaf_data::Splits;
+
+    fn config_of(output: &Run) -> &Config {
+        &output.config
+    }
+
+    fn run(
+        &self,
+        splits: &gaaf_data::Splits,
+        checkpoint_dir: &Path,
+        progress: &dyn Progress,
+    ) -> Result<Run> {
+        train(self, &prepare(splits, self)?, checkpoint_dir, progress)
+    }
+
+    fn summary(r: &Run) -> String {
+        format!(
+            "{}: test {:.2} % at best epoch {} (val {:.2} %), {} epochs, {:.0} s",
+            r.config.run_id(),
+            100.0 * r.test_acc,
+            r.best_epoch,
+            100.0 * r.best_val_acc,
+            r.epochs.len(),
+            r.seconds
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::Shard;
+
+    fn opts() -> Options {
+        Options {
+            sweep: SweepOptions::new("unused"),
+            variants: Vec::new(),
+            quick: false,
+            overrides: Overrides::default(),
+        }
+    }
+
+    #[test]
+    fn shards_partition_the_sweep() {
+        let all = opts().configs().unwrap();
+        assert_eq!(all.len(), 20);
+        let mut ids: Vec<String> = (0..3)
+            .flat_map(|index| {
+                let mut o = opts();
+                o.sweep.shard = Shard { index, count: 3 };
+                o.sweep.shard.select(o.configs().unwrap())
+            })
+            .map(|c| c.run_id())
+            .collect();
+        ids.sort();
+        let mut want: Vec<String> = all.iter().map(Config::run_id).collect();
+        want.sort();
+        assert_eq!(ids, want);
+    }
+
+    #[test]
+    fn quick_then_overrides() {
+        let o = Options {
+            quick: true,
+            overrides: Overrides {
+                common: CommonOverrides {
+                    lr: Some(0.3),
+                    max_epochs: Some(2),
+                    ..CommonOverrides::NONE
+                },
+                ..Overrides::default()
+            },
+            ..opts()
+        };
+        let c = o.configs().unwrap();
+        assert_eq!(c.len(), 4);
+        assert_eq!(c[0].stopping.max_epochs, 2);
+        assert_eq!(c[0].lr, 0.3);
+        assert_eq!(c[0].sizes.train_subset, QUICK.common.train_subset);
+    }
+}

@@ -1,0 +1,154 @@
+//! The MNIST experiment's report, rebuilt from its [`Run`]s alone:
+//! Tables 1-4 as Markdown with the paper's published values beside ours,
+//! Figures 1, 3 and 6 as SVG and a `report.md` that ties them together
+//! ([`write_report`]).
+//!
+//! Every renderer is a pure function of the runs returning a `String`; the
+//! writer renders everything first, then writes each file atomically.
+
+use std::path::Path;
+
+use super::{Run, Variant};
+use crate::report_common::write_files;
+pub use crate::report_common::{ReportError, ReportMeta, Written};
+
+mod figures;
+#[cfg(test)]
+pub(crate) mod fixtures;
+mod paper;
+mod summary;
+mod table1;
+mod table2;
+mod table3;
+mod table4;
+
+pub use figures::{render_fig1, render_fig3, render_fig6};
+pub use summary::render_report;
+pub use table1::render_table1;
+pub use table2::render_table2;
+pub use table3::render_table3;
+pub use table4::render_table4;
+
+/// The runs of one variant, sorted by seed.
+pub(crate) fn runs_of(runs: &[Run], variant: Variant) -> Vec<&Run> {
+    let mut v: Vec<&Run> = runs
+        .iter()
+        .filter(|r| r.config.variant == variant)
+        .collect();
+    v.sort_by_key(|r| r.config.seed);
+    v
+}
+
+/// The model's name as the paper's Table 4 writes it.
+pub(crate) fn model_label(variant: Variant) -> &'static str {
+    match variant {
+        Variant::Base => "Base Model",
+        Variant::Dropout => "+Dropout",
+        Variant::Gaaf => "+GAAF",
+        Variant::DropoutMatched => "+GAAF, dropout-matched shape",
+    }
+}
+
+/// The hidden layers by paper name, with their index into `correlations` and
+/// `nets`, in the order the paper's tables list them (top layer first).
+pub(crate) const HIDDEN_TOP_DOWN: [(&str, usize); 3] =
+    [("Layer3", 2), ("Layer2", 1), ("Layer1", 0)];
+
+/// Writes table1.md..table4.md, fig1.svg, fig3.svg, fig6.svg and report.md
+/// into `out` (created if missing; every file rendered first, so a drawing
+/// error leaves the folder as it was, then written atomically).
+///
+/// # Errors
+///
+/// [`ReportError::NoRuns`] for an empty `runs`, [`ReportError::Plot`] if a
+/// figure cannot be drawn, [`ReportError::Io`] with the path if a file cannot
+/// be written.
+pub fn write_report(runs: &[Run], out: &Path, meta: &ReportMeta) -> Result<Written, ReportError> {
+    write_files(runs.len(), out, || {
+        Ok(vec![
+            ("table1.md", render_table1(runs)),
+            ("table2.md", render_table2(runs)),
+            ("table3.md", render_table3(runs)),
+            ("table4.md", render_table4(runs)),
+            ("fig1.svg", render_fig1(runs)?),
+            ("fig3.svg", render_fig3(runs)?),
+            ("fig6.svg", render_fig6(runs)?),
+            ("report.md", render_report(runs, meta)),
+        ])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+    use std::path::PathBuf;
+
+    fn meta() -> ReportMeta {
+        ReportMeta {
+            command: "test".to_string(),
+            machine: "test".to_string(),
+            wall_seconds: None,
+            quick: true,
+        }
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("gaaf-report-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn writes_every_file_and_no_temporaries() {
+        let dir = scratch("all");
+        let out = dir.join("nested/report");
+        let written = write_report(&fixtures::runs(2), &out, &meta()).unwrap();
+        let mut names: Vec<String> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "fig1.svg",
+                "fig3.svg",
+                "fig6.svg",
+                "report.md",
+                "table1.md",
+                "table2.md",
+                "table3.md",
+                "table4.md"
+            ]
+        );
+        assert_eq!(written.files.len(), 8);
+        for f in &written.files {
+            assert!(fs::metadata(f).unwrap().len() > 100, "{}", f.display());
+        }
+        // Writing again replaces the files in place.
+        write_report(&fixtures::runs(1), &out, &meta()).unwrap();
+        assert_eq!(fs::read_dir(&out).unwrap().count(), 8);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn no_runs_is_an_error() {
+        let dir = scratch("none");
+        let err = write_report(&[], &dir, &meta()).unwrap_err();
+        assert!(matches!(err, ReportError::NoRuns));
+        assert_eq!(err.to_string(), "no runs to report on");
+        assert!(!dir.exists());
+    }
+
+    #[test]
+    fn unwritable_folder_names_the_path() {
+        let dir = scratch("file");
+        fs::create_dir_all(&dir).unwrap();
+        let blocker = dir.join("blocker");
+        fs::write(&blocker, "x").unwrap();
+        let err = write_report(&fixtures::runs(1), &blocker.join("out"), &meta()).unwrap_err();
+        assert!(matches!(&err, ReportError::Io { path, .. } if path.ends_with("out")));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

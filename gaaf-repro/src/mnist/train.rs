@@ -1,0 +1,502 @@
+//! Training one MNIST run (paper section 5.1) with dfdx on the CPU, in `f32`,
+//! with per-epoch checkpoints and exact resume, then the analyses of the
+//! selected checkpoint.
+//!
+//! # What a run does
+//!
+//! - **Model**: 784-512-256-256-10, tanh, dfdx's default Linear
+//!   initialisation (weights and biases uniform in
+//!   `[-1/sqrt(fan_in), 1/sqrt(fan_in)]`). The dropout variant applies
+//!   dfdx's (inverted) dropout at rate `dropout_p` to the outputs of the three
+//!   hidden layers while training, not to the input pixels (Table 3: the input
+//!   layer has no dropout variance). The GAAF variant uses GAAF-tanh with the
+//!   shape `exp(-x^2 / shape_width)` and `K = gaaf_k`.
+//! - **Dropout-matched variant**: GAAF-tanh whose shape is
+//!   `DropoutMatched::new(Tanh, sigma_l)`, tabulated (1024 nodes, within 2e-5
+//!   of the exact shape, `DropoutMatched::tabulated`). At the start of every epoch, on one
+//!   fixed batch of `batch_size` training images and with the current
+//!   weights, `S_l` is the mean over the layer's units `j` and the batch of
+//!   `sum_i (W_ji x_i)^2`, where `x` is the layer's input (the previous hidden
+//!   layer's output, without dropout), and
+//!   `sigma_l = dropout_sigma(dropout_p, S_l, Inverted)` (Eq. 6 for inverted
+//!   dropout, as the dropout variant uses). The first hidden layer's input is
+//!   the pixels, which dropout does not touch, so `sigma_1 = 0` (no extra
+//!   slope): the variant mirrors where the dropout variant's noise lands.
+//! - **Loss and optimiser**: cross-entropy on the logits; plain SGD at `lr`,
+//!   no momentum, no weight decay, so the weights are a complete checkpoint.
+//! - **Convergence**: after each epoch the validation accuracy is measured;
+//!   training stops when it has not improved (strictly) for `patience` epochs,
+//!   or after `max_epochs` (the shared epoch loop, [`crate::sweep::train_until`]). The run reports `best_epoch`, `best_val_acc` and
+//!   the test accuracy of the weights saved at `best_epoch`.
+//! - **Gradient information** (Eq. 5, Table 2): at every iteration, per weight
+//!   matrix, the mean of `|dE/dW|` of the gradients dfdx computed; each
+//!   epoch's record holds the epoch mean, the run the mean over epochs
+//!   `1..=best_epoch` (every epoch has the same number of iterations, so this
+//!   is the mean over those iterations).
+//! - **Analyses** on the selected checkpoint, test set, no dropout: per hidden
+//!   layer the correlations of its outputs and the histogram of its nets; for
+//!   the dropout variant, Table 3's net variances (see [`Run::net_variance`]):
+//!   one batch of 128 training images, 20 dropout masks, per (image, unit)
+//!   the population variance of the net over the 20 passes, averaged over
+//!   images and units, for the nets of `[Layer1, Layer2, Layer3, Last]`.
+//!
+//! # Determinism and resume
+//!
+//! Every random stream is derived from `(seed, purpose, epoch)`: the
+//! initialisation, each epoch's shuffle and each epoch's dropout masks (a dfdx
+//! `Cpu` seeded for the epoch, on which that epoch's batches are built, so the
+//! masks come from it), the fixed batch of the dropout-matched sigmas and the
+//! Table 3 batch and masks. The validation split and subsets use `seed`
+//! through `gaaf-data`. A run resumed from the checkpoint of epoch `k`
+//! therefore continues exactly as an uninterrupted run would; on one machine
+//! with one matmul thread count, the same seed gives bit-identical results.
+//! Plain SGD keeps no optimiser state, so the weights are a complete
+//! checkpoint (with, for the dropout-matched variant, each epoch's sigmas in
+//! the checkpoint state).
+
+use super::analysis::layer_correlation;
+use super::model::{self, rows, Act, Layers, Net, CLASSES, HIDDEN, INPUT};
+use super::{Config, Epoch, Histogram, Run, Variant, NET_BINS, NET_RANGE};
+use crate::error::Result;
+use crate::sweep::{
+    self, machine, stream_seed, NamedTensor, Outcome, Progress, RunData, RunState, Split, Stream,
+};
+use dfdx::optim::{Sgd, SgdConfig};
+use dfdx::prelude::*;
+use gaaf_shapes::{dropout_sigma, DropoutScaling};
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+/// Images and dropout masks of Table 3's net variances.
+pub const NET_VARIANCE_BATCH: usize = 128;
+/// Dropout masks of Table 3's net variances.
+pub const NET_VARIANCE_PASSES: usize = 20;
+/// Rows per forward pass when evaluating (bounds memory, not results).
+const EVAL_CHUNK: usize = 1000;
+
+/// `splits` prepared for an MNIST run of `config`: its validation split and
+/// subsets, normalised (see [`RunData::split`]).
+///
+/// # Errors
+///
+/// When the images are not 784 pixels, or a split or subset is larger than
+/// the data.
+pub fn prepare(splits: &gaaf_data::Splits, config: &Config) -> Result<RunData> {
+    RunData::split(splits, &config.sizes, config.seed)?.expect_image_size(INPUT, "MNIST model")
+}
+
+/// Trains `config` on `data` to convergence, checkpointing into
+/// `checkpoint_dir` after every epoch and resuming from it, then analyses the
+/// selected checkpoint.
+///
+/// # Errors
+///
+/// [`crate::Error::ConfigMismatch`] when `checkpoint_dir` holds another
+/// configuration's checkpoint; I/O errors; [`crate::Error::Diverged`].
+pub fn train(
+    config: &Config,
+    data: &RunData,
+    checkpoint_dir: &Path,
+    progress: &dyn Progress,
+) -> Result<Run> {
+    sweep::train(Trainer::new(config, data)?, checkpoint_dir, progress)
+}
+
+/// As [`train`], but stops once `stop_after` epochs are done and
+/// checkpointed (`None`: never), as an interrupted run would.
+///
+/// # Errors
+///
+/// As [`train`], and [`crate::Error::InvalidConfig`] for a configuration out
+/// of range.
+pub fn train_until(
+    config: &Config,
+    data: &RunData,
+    checkpoint_dir: &Path,
+    progress: &dyn Progress,
+    stop_after: Option<usize>,
+) -> Result<Outcome<Run>> {
+    let mut trainer = Trainer::new(config, data)?;
+    sweep::train_until(&mut trainer, checkpoint_dir, progress, stop_after)
+}
+
+/// One MNIST run as the shared epoch loop drives it.
+pub struct Trainer<'a> {
+    config: &'a Config,
+    data: &'a RunData,
+    dev: Cpu,
+    net: Net,
+    opt: Sgd<Layers, f32, Cpu>,
+    /// Allocated once and reused by every batch (dfdx moves them into the
+    /// tape and hands them back from `backward`).
+    grads: Option<Gradients<f32, Cpu>>,
+}
+
+impl<'a> Trainer<'a> {
+    /// A freshly initialised model for `config` on `data`.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::InvalidConfig`] for a configuration out of range; the
+    /// activation's for a shape it refuses.
+    pub fn new(config: &'a Config, data: &'a RunData) -> Result<Self> {
+        config.validate()?;
+        let dev = Cpu::seed_from_u64(stream_seed(config.seed, Stream::Init, 0));
+        let net = Net::new(config, &dev)?;
+        let opt = Sgd::new(
+            &net.layers,
+            SgdConfig {
+                lr: config.lr,
+                momentum: None,
+                weight_decay: None,
+            },
+        );
+        let grads = Some(net.layers.alloc_grads());
+        Ok(Self {
+            config,
+            data,
+            dev,
+            net,
+            opt,
+            grads,
+        })
+    }
+}
+
+/// The checkpoint's tensor names, in the model's order.
+const TENSOR_NAMES: [&str; 8] = [
+    "layer1.weight",
+    "layer1.bias",
+    "layer2.weight",
+    "layer2.bias",
+    "layer3.weight",
+    "layer3.bias",
+    "layer4.weight",
+    "layer4.bias",
+];
+
+/// The values of the four layers' weights and biases, in [`TENSOR_NAMES`]'
+/// order, with their shapes.
+fn layer_tensors(layers: &Layers) -> [(Vec<usize>, Vec<f32>); 8] {
+    fn w<const O: usize, const I: usize>(
+        t: &Tensor<Rank2<O, I>, f32, Cpu>,
+    ) -> (Vec<usize>, Vec<f32>) {
+        (vec![O, I], t.as_vec())
+    }
+    fn b<const O: usize>(t: &Tensor<Rank1<O>, f32, Cpu>) -> (Vec<usize>, Vec<f32>) {
+        (vec![O], t.as_vec())
+    }
+    [
+        w(&layers.0.weight),
+        b(&layers.0.bias),
+        w(&layers.1.weight),
+        b(&layers.1.bias),
+        w(&layers.2.weight),
+        b(&layers.2.bias),
+        w(&layers.3.weight),
+        b(&layers.3.bias),
+    ]
+}
+
+impl sweep::Trainer for Trainer<'_> {
+    type Config = Config;
+    type Record = Epoch;
+    /// Per epoch done, the sigma of each hidden layer's dropout-matched shape
+    /// (the dropout-matched variant only; empty otherwise).
+    type Extra = Vec<Vec<f64>>;
+    type Output = Run;
+
+    fn config(&self) -> &Config {
+        self.config
+    }
+
+    fn batches(&self) -> usize {
+        self.data.train.len().div_ceil(self.config.batch_size)
+    }
+
+    fn layout(&self, _optimiser: bool) -> Vec<(String, Vec<usize>)> {
+        TENSOR_NAMES
+            .iter()
+            .zip(layer_tensors(&self.net.layers))
+            .map(|(name, (shape, _))| (name.to_string(), shape))
+            .collect()
+    }
+
+    fn tensors(&self) -> Result<Vec<NamedTensor>> {
+        Ok(TENSOR_NAMES
+            .iter()
+            .zip(layer_tensors(&self.net.layers))
+            .map(|(name, (shape, values))| NamedTensor {
+                name: name.to_string(),
+                shape,
+                values,
+            })
+            .collect())
+    }
+
+    fn load(&mut self, mut tensors: HashMap<String, NamedTensor>, _optimiser: bool) -> Result<()> {
+        // The loop checked every name and shape against `layout`, so each
+        // tensor is there; an empty one would fail `copy_from`'s length check.
+        let mut take = |i: usize| {
+            tensors
+                .remove(TENSOR_NAMES[i])
+                .map(|t| t.values)
+                .unwrap_or_default()
+        };
+        let l = &mut self.net.layers;
+        l.0.weight.copy_from(&take(0));
+        l.0.bias.copy_from(&take(1));
+        l.1.weight.copy_from(&take(2));
+        l.1.bias.copy_from(&take(3));
+        l.2.weight.copy_from(&take(4));
+        l.2.bias.copy_from(&take(5));
+        l.3.weight.copy_from(&take(6));
+        l.3.bias.copy_from(&take(7));
+        Ok(())
+    }
+
+    fn train_epoch(
+        &mut self,
+        epoch: usize,
+        sigmas: &mut Vec<Vec<f64>>,
+        progress: &dyn Progress,
+    ) -> Result<Epoch> {
+        let (config, data) = (self.config, self.data);
+        let t0 = Instant::now();
+        if config.variant == Variant::DropoutMatched {
+            sigmas.push(set_matched_sigmas(&mut self.net, config, data, &self.dev)?);
+        }
+        let edev = Cpu::seed_from_u64(stream_seed(config.seed, Stream::Dropout, epoch));
+        let n_train = data.train.len();
+        let order =
+            gaaf_data::shuffled_indices(n_train, stream_seed(config.seed, Stream::Shuffle, epoch));
+        let mut loss_sum = 0.0;
+        let mut grad_sum = [0.0f64; 4];
+        let mut grads = self
+            .grads
+            .take()
+            .unwrap_or_else(|| self.net.layers.alloc_grads());
+        for chunk in order.chunks(config.batch_size) {
+            let (x, y) = data.train.gather(chunk);
+            let x = rows::<INPUT>(&edev, x).traced(grads);
+            let targets = one_hot(&edev, &y);
+            let loss = cross_entropy_with_logits_loss(self.net.logits(x, true), targets);
+            loss_sum += f64::from(loss.array());
+            grads = loss.backward();
+            let layers = &self.net.layers;
+            let g = [
+                grads.get(&layers.0.weight).as_vec(),
+                grads.get(&layers.1.weight).as_vec(),
+                grads.get(&layers.2.weight).as_vec(),
+                grads.get(&layers.3.weight).as_vec(),
+            ];
+            for (sum, g) in grad_sum.iter_mut().zip(&g) {
+                *sum += mean_abs(g);
+            }
+            self.opt.update(&mut self.net.layers, &grads)?;
+            self.net.layers.zero_grads(&mut grads);
+            progress.batch_done();
+        }
+        self.grads = Some(grads);
+        let batches = self.batches() as f64;
+        let val_acc = accuracy(&self.net, &data.val, &self.dev);
+        Ok(Epoch {
+            epoch,
+            train_loss: loss_sum / batches,
+            val_acc,
+            grad_info: grad_sum.iter().map(|s| s / batches).collect(),
+            seconds: t0.elapsed().as_secs_f64(),
+        })
+    }
+
+    fn finish(&mut self, state: &RunState<Self>, run_seconds: &dyn Fn() -> f64) -> Result<Run> {
+        let config = self.config;
+        if config.variant == Variant::DropoutMatched {
+            let sigmas = &state.extra[state.best_epoch - 1];
+            for (act, &s) in self.net.acts.iter_mut().zip(sigmas) {
+                *act = Act::matched(config, s)?;
+            }
+        }
+        let mut result = analyse(&self.net, config, self.data, &self.dev, state);
+        result.seconds = run_seconds();
+        Ok(result)
+    }
+}
+
+fn mean_abs(g: &[f32]) -> f64 {
+    g.iter().map(|v| f64::from(v.abs())).sum::<f64>() / g.len().max(1) as f64
+}
+
+fn one_hot(dev: &Cpu, labels: &[u8]) -> model::Rows<CLASSES> {
+    let mut t = vec![0.0f32; labels.len() * CLASSES];
+    for (row, &l) in labels.iter().enumerate() {
+        t[row * CLASSES + usize::from(l)] = 1.0;
+    }
+    rows(dev, t)
+}
+
+/// Fraction of `split` classified correctly (no dropout).
+fn accuracy(net: &Net, split: &Split, dev: &Cpu) -> f64 {
+    let mut correct = 0usize;
+    let idx: Vec<usize> = (0..split.len()).collect();
+    for chunk in idx.chunks(EVAL_CHUNK) {
+        let (x, y) = split.gather(chunk);
+        let logits = net.logits(rows::<INPUT>(dev, x), false).as_vec();
+        for (row, &label) in logits.chunks_exact(CLASSES).zip(&y) {
+            let mut arg = 0;
+            for (k, v) in row.iter().enumerate() {
+                if *v > row[arg] {
+                    arg = k;
+                }
+            }
+            correct += usize::from(arg == usize::from(label));
+        }
+    }
+    correct as f64 / split.len().max(1) as f64
+}
+
+/// Sets the dropout-matched activations from the current weights (see the
+/// module docs) and returns the three sigmas.
+fn set_matched_sigmas(
+    net: &mut Net,
+    config: &Config,
+    data: &RunData,
+    dev: &Cpu,
+) -> Result<Vec<f64>> {
+    let order = gaaf_data::shuffled_indices(
+        data.train.len(),
+        stream_seed(config.seed, Stream::SigmaBatch, 0),
+    );
+    let take = config.batch_size.min(order.len());
+    let (x, _) = data.train.gather(&order[..take]);
+    let x = rows::<INPUT>(dev, x);
+    let p = config.dropout_p;
+    net.acts[0] = Act::matched(config, 0.0)?;
+    let h1 = net.acts[0].apply(net.layers.0.forward(x));
+    let s2 = dropout_sigma(
+        p,
+        mean_sum_sq(h1.clone(), &net.layers.1.weight),
+        DropoutScaling::Inverted,
+    )?;
+    net.acts[1] = Act::matched(config, s2)?;
+    let h2 = net.acts[1].apply(net.layers.1.forward(h1));
+    let s3 = dropout_sigma(
+        p,
+        mean_sum_sq(h2, &net.layers.2.weight),
+        DropoutScaling::Inverted,
+    )?;
+    net.acts[2] = Act::matched(config, s3)?;
+    Ok(vec![0.0, s2, s3])
+}
+
+/// The mean over rows `n` and units `j` of `sum_i (W_ji x_ni)^2`, that is
+/// the mean of `x^2 (W^2)^T`.
+fn mean_sum_sq<const I: usize, const O: usize>(
+    x: model::Rows<I>,
+    w: &Tensor<Rank2<O, I>, f32, Cpu>,
+) -> f64 {
+    let wt: Tensor<Rank2<I, O>, f32, Cpu> = w.clone().square().permute();
+    let mean: Tensor<Rank0, f32, Cpu> = x.square().matmul(wt).mean();
+    f64::from(mean.array())
+}
+
+/// The analyses of the selected checkpoint (module docs).
+fn analyse(
+    net: &Net,
+    config: &Config,
+    data: &RunData,
+    dev: &Cpu,
+    state: &RunState<Trainer<'_>>,
+) -> Run {
+    let test_acc = accuracy(net, &data.test, dev);
+    let n = data.test.len();
+    let mut nets: [Vec<f32>; 3] = Default::default();
+    let mut outs: [Vec<f32>; 3] = Default::default();
+    let idx: Vec<usize> = (0..n).collect();
+    for chunk in idx.chunks(EVAL_CHUNK) {
+        let (x, _) = data.test.gather(chunk);
+        let probe = net.probe(rows::<INPUT>(dev, x), None);
+        for l in 0..3 {
+            nets[l].extend_from_slice(&probe.nets[l]);
+            outs[l].extend_from_slice(&probe.outputs[l]);
+        }
+    }
+    let correlations = (0..3)
+        .map(|l| layer_correlation(&outs[l], n, HIDDEN[l]))
+        .collect();
+    let net_hists = nets
+        .iter()
+        .map(|z| {
+            Histogram::of(
+                z.iter().map(|&v| f64::from(v)),
+                NET_RANGE.0,
+                NET_RANGE.1,
+                NET_BINS,
+            )
+        })
+        .collect();
+    let net_variance =
+        (config.variant == Variant::Dropout).then(|| net_variance(net, config, data));
+    let best = state.best_epoch;
+    let grad_info = (0..4)
+        .map(|k| {
+            state.history[..best]
+                .iter()
+                .map(|r| r.grad_info[k])
+                .sum::<f64>()
+                / best as f64
+        })
+        .collect();
+    Run {
+        config: config.clone(),
+        epochs: state.history.clone(),
+        best_epoch: best,
+        best_val_acc: state.best_val_acc,
+        test_acc,
+        grad_info,
+        correlations,
+        nets: net_hists,
+        net_variance,
+        machine: machine(),
+        seconds: 0.0,
+    }
+}
+
+/// Table 3 (module docs).
+fn net_variance(net: &Net, config: &Config, data: &RunData) -> Vec<f64> {
+    let order = gaaf_data::shuffled_indices(
+        data.train.len(),
+        stream_seed(config.seed, Stream::NetVariance, 0),
+    );
+    let take = NET_VARIANCE_BATCH.min(order.len());
+    let (x, _) = data.train.gather(&order[..take]);
+    let mdev = Cpu::seed_from_u64(stream_seed(config.seed, Stream::NetVariance, 1));
+    let x = rows::<INPUT>(&mdev, x);
+    let mut sums: Vec<Vec<(f64, f64)>> = Vec::new();
+    for _ in 0..NET_VARIANCE_PASSES {
+        let probe = net.probe(x.clone(), Some(config.dropout_p));
+        if sums.is_empty() {
+            sums = probe
+                .nets
+                .iter()
+                .map(|z| vec![(0.0, 0.0); z.len()])
+                .collect();
+        }
+        for (acc, z) in sums.iter_mut().zip(&probe.nets) {
+            for (a, &v) in acc.iter_mut().zip(z) {
+                a.0 += f64::from(v);
+                a.1 += f64::from(v) * f64::from(v);
+            }
+        }
+    }
+    let k = NET_VARIANCE_PASSES as f64;
+    sums.iter()
+        .map(|acc| {
+            acc.iter()
+                .map(|(s, sq)| (sq / k - (s / k) * (s / k)).max(0.0))
+                .sum::<f64>()
+                / acc.len().max(1) as f64
+        })
+        .collect()
+}

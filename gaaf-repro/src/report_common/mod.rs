@@ -1,0 +1,115 @@
+//! What every experiment's report shares: how the runs were made
+//! ([`ReportMeta`]), writing the rendered files, its error
+//! ([`ReportError`]), and statistics and number formats (`stats`).
+
+pub(crate) mod stats;
+
+use crate::sweep::{machine, write_atomic, SweepOptions, Swept};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// Facts about how the runs were made, for report.md.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportMeta {
+    /// The command line that produced the runs.
+    pub command: String,
+    /// The machine it ran on.
+    pub machine: String,
+    /// Wall-clock seconds of the whole experiment, if known.
+    pub wall_seconds: Option<f64>,
+    /// Whether this was a quick run, not comparable to the paper.
+    pub quick: bool,
+}
+
+impl ReportMeta {
+    /// How `swept` was made by `opts`; `quick` when asked for (`--quick`),
+    /// or when some run used a subset of the data.
+    pub fn of<O>(opts: &SweepOptions, swept: &Swept<O>, quick: bool) -> Self {
+        Self {
+            command: opts.command.clone(),
+            machine: machine(),
+            wall_seconds: swept.wall_seconds,
+            quick: quick || swept.partial,
+        }
+    }
+
+    /// The first lines of a report's "How the runs were made": the command,
+    /// the machine and the wall time (its hours with `hour_decimals`).
+    pub(crate) fn write_invocation(&self, s: &mut String, hour_decimals: usize) {
+        s.push_str("## How the runs were made\n\n");
+        let _ = writeln!(s, "- Command: `{}`", self.command);
+        let _ = writeln!(s, "- Machine: {}", self.machine);
+        match self.wall_seconds {
+            Some(w) => {
+                let h = w / 3600.0;
+                let _ = writeln!(s, "- Wall time: {w:.1} s ({h:.hour_decimals$} h)");
+            }
+            None => s.push_str("- Wall time: not recorded\n"),
+        }
+    }
+}
+
+/// The files a report writer wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// Their paths, in the order written.
+    pub files: Vec<PathBuf>,
+}
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReportError {
+    /// There were no runs to report on.
+    #[error("no runs to report on")]
+    NoRuns,
+    /// Reading or writing a file failed.
+    #[error("cannot write {}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Drawing a figure failed.
+    #[error("cannot draw {figure}")]
+    Plot {
+        /// The figure's file name.
+        figure: &'static str,
+        /// plotters' error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+/// Renders every `(name, contents)` with `render`, then creates `out` and
+/// writes each into it atomically, so that a rendering error leaves the
+/// folder as it was; [`ReportError::NoRuns`] instead when `runs` is 0, so
+/// that a report is never written about nothing.
+///
+/// # Errors
+///
+/// [`ReportError::NoRuns`], `render`'s, or [`ReportError::Io`] with the path.
+pub(crate) fn write_files(
+    runs: usize,
+    out: &Path,
+    render: impl FnOnce() -> Result<Vec<(&'static str, String)>, ReportError>,
+) -> Result<Written, ReportError> {
+    if runs == 0 {
+        return Err(ReportError::NoRuns);
+    }
+    let files = render()?;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ReportError::Io { path, source }
+    };
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    let mut written = Vec::with_capacity(files.len());
+    for (name, contents) in &files {
+        let path = out.join(name);
+        write_atomic(&path, contents.as_bytes()).map_err(io(&path))?;
+        written.push(path);
+    }
+    Ok(Written { files: written })
+}
