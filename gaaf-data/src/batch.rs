@@ -73,7 +73,8 @@ pub struct Batches<'a> {
 
 impl<'a> Batches<'a> {
     pub(crate) fn new(data: &'a Dataset, batch_size: usize, seed: Option<u64>) -> Self {
-        assert!(batch_size > 0, "batch size must be positive");
+        // `Dataset::batches` refuses 0 before it gets here.
+        debug_assert!(batch_size > 0);
         let order = match seed {
             Some(seed) => shuffled_indices(data.len(), seed),
             None => (0..data.len()).collect(),

@@ -202,9 +202,16 @@ impl Dataset {
     /// `seed` or in order when `seed` is `None`. Use a different seed per epoch
     /// (e.g. `base + epoch`) for a fresh order each epoch.
     ///
-    /// # Panics
-    /// When `batch_size` is 0.
-    pub fn batches(&self, batch_size: usize, seed: Option<u64>) -> Batches<'_> {
-        Batches::new(self, batch_size, seed)
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when `batch_size` is 0.
+    pub fn batches(&self, batch_size: usize, seed: Option<u64>) -> Result<Batches<'_>> {
+        if batch_size == 0 {
+            return Err(Error::InvalidRequest(format!(
+                "{}: batch size 0: a batch holds at least one image",
+                self.name
+            )));
+        }
+        Ok(Batches::new(self, batch_size, seed))
     }
 }

@@ -30,7 +30,7 @@
 //! let norm = Normalizer::fit(&train);
 //! let x = val.to_f32_normalized(&norm);
 //! assert_eq!(x.dim(), (2, 1, 2, 2));
-//! let sizes: Vec<usize> = train.batches(3, Some(0)).map(|b| b.labels.len()).collect();
+//! let sizes: Vec<usize> = train.batches(3, Some(0))?.map(|b| b.labels.len()).collect();
 //! assert_eq!(sizes, [3, 1]);
 //! # Ok::<(), gaaf_data::Error>(())
 //! ```

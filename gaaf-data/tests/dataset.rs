@@ -38,7 +38,7 @@ fn subset_and_batches() {
     assert_eq!(sub, data.subset(4, 3).unwrap());
     assert!(data.subset(11, 0).is_err());
 
-    let batches: Vec<_> = data.batches(4, Some(1)).collect();
+    let batches: Vec<_> = data.batches(4, Some(1)).unwrap().collect();
     assert_eq!(
         batches.iter().map(|b| b.labels.len()).collect::<Vec<_>>(),
         [4, 4, 2]
@@ -60,9 +60,22 @@ fn subset_and_batches() {
             );
         }
     }
-    let ordered: Vec<usize> = data.batches(3, None).flat_map(|b| b.indices).collect();
+    let ordered: Vec<usize> = data
+        .batches(3, None)
+        .unwrap()
+        .flat_map(|b| b.indices)
+        .collect();
     assert_eq!(ordered, (0..10).collect::<Vec<_>>());
-    assert_eq!(data.batches(3, Some(5)).len(), 4);
+    assert_eq!(data.batches(3, Some(5)).unwrap().len(), 4);
+}
+
+#[test]
+fn a_batch_size_of_zero_is_an_error_not_a_panic() {
+    let err = toy(10)
+        .batches(0, Some(1))
+        .err()
+        .expect("batch size 0 refused");
+    assert!(err.to_string().contains("batch size 0"), "{err}");
 }
 
 #[test]
