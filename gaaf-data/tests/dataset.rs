@@ -71,10 +71,9 @@ fn subset_and_batches() {
 
 #[test]
 fn a_batch_size_of_zero_is_an_error_not_a_panic() {
-    let err = toy(10)
-        .batches(0, Some(1))
-        .err()
-        .expect("batch size 0 refused");
+    let Err(err) = toy(10).batches(0, Some(1)) else {
+        panic!("batch size 0 accepted");
+    };
     assert!(err.to_string().contains("batch size 0"), "{err}");
 }
 
