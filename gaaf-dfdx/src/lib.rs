@@ -34,6 +34,10 @@
 //!   derivative; `g` is computed without a `floor` op (dfdx 0.13 has none), by
 //!   rounding, which can take the other side of `g`'s jump on the measure-zero
 //!   set of integer `x*K` (see [`try_gaaf_composed`]).
+//! - [`FastTanh`], [`FastSigmoid`], [`FastRelu`] ([`Elementwise`]): the plain
+//!   activations on the same kernels, drop-ins for dfdx's `Tanh`, `Sigmoid`
+//!   and `ReLU`. dfdx's CPU `tanh` is the C library's, one element at a
+//!   time; a baseline compared with GAAF should run the same `tanh` as GAAF.
 //! - [`Error`]: the crate's error type (configuration only; forward and
 //!   backward report the device's error, as dfdx modules do).
 //!
@@ -118,10 +122,12 @@
 mod collection;
 mod composed;
 mod error;
+mod fast;
 mod module;
 mod op;
 
 pub use composed::{try_gaaf_composed, TensorFn};
 pub use error::Error;
+pub use fast::{Elementwise, FastRelu, FastSigmoid, FastTanh};
 pub use module::{Gaaf, GaafRelu, GaafTanh};
 pub use op::{try_gaaf, GaafDevice};

@@ -122,6 +122,11 @@ pub enum Error {
     #[error("optimiser update failed")]
     Optimiser(#[from] dfdx::optim::OptimizerUpdateError<dfdx::tensor::CpuError>),
 
+    /// dfdx's CPU device failed (an allocation, or a gradient buffer this
+    /// crate asked for with the wrong length).
+    #[error("dfdx CPU device")]
+    DfdxCpu(#[from] dfdx::tensor::CpuError),
+
     /// A candle operation failed (a device error, or a shape this crate got
     /// wrong).
     #[error("candle")]
