@@ -33,6 +33,10 @@
 //!   a training step faster than with candle's `conv2d` on one thread (the
 //!   crate README gives the measurement); candle's `conv2d` on other
 //!   devices.
+//! - [`FastTanh`], [`FastSigmoid`], [`FastRelu`] ([`Elementwise`]): the
+//!   plain activations on the same CPU kernels (candle's own op elsewhere,
+//!   [`OwnOp`]), drop-ins for candle's `tanh`, `sigmoid` and `relu`, so that
+//!   a baseline runs the same `tanh` as GAAF.
 //! - [`Error`]: the crate's error type (configuration; forward and backward
 //!   return `candle_core::Error`, into which it converts).
 //!
@@ -90,10 +94,12 @@
 
 pub mod conv;
 mod error;
+mod fast;
 mod module;
 mod op;
 
 pub use error::Error;
+pub use fast::{Elementwise, FastRelu, FastSigmoid, FastTanh, OwnOp};
 pub use module::{Gaaf, GaafRelu, GaafTanh};
 pub use op::{gaaf, gaaf_backward, CudaKernel};
 

@@ -1,8 +1,8 @@
 //! One GAAF activation for both float types, defined once in `f64`: what the
 //! backend modules (`gaaf-dfdx`, `gaaf-candle`) hold.
 
-use crate::{Error, Recast};
-use gaaf_core::{Differentiable, Gaaf, GradAccel};
+use crate::{Error, Identity, Recast, Relu, Sigmoid, Tanh};
+use gaaf_core::{Differentiable, Gaaf, GradAccel, Real};
 
 /// The `f32` twin of `phi + g*s` for an activation `P` and a shape `S` given
 /// in `f64`.
@@ -131,10 +131,12 @@ impl<P: Recast<f32>, S: Recast<f32>> GaafTwins<P, S> {
     }
 }
 
-/// The function a [`GaafTwins`] applies to tensors of float type `F`.
+/// The function a module applies to tensors of float type `F`.
 ///
-/// Implemented for `f32` (the twin) and `f64` (the definition); generic
-/// backend code (a dfdx module's `forward` for either dtype) names the
+/// [`GaafTwins`] implements it for `f32` (the twin) and `f64` (the
+/// definition); the plain activations without parameters ([`Tanh`],
+/// [`Sigmoid`], [`Relu`], [`Identity`]) for every [`Real`], as themselves.
+/// Generic backend code (a module's `forward` for either dtype) names the
 /// function through it.
 ///
 /// ```
@@ -145,12 +147,26 @@ impl<P: Recast<f32>, S: Recast<f32>> GaafTwins<P, S> {
 /// assert_eq!(Twin::<f64>::twin(&act).value(0.5), gaaf_shapes::gaaf_tanh::<f64>().value(0.5));
 /// ```
 pub trait Twin<F> {
-    /// The function for `F`: a `gaaf_core::Gaaf<_, _, F>`.
+    /// The function for `F` (for [`GaafTwins`], a `gaaf_core::Gaaf<_, _, F>`).
     type Fn: Differentiable<F>;
 
     /// The function for `F`.
     fn twin(&self) -> &Self::Fn;
 }
+
+/// A parameterless activation is its own twin in every float type.
+macro_rules! own_twin {
+    ($($t:ty),*) => {$(
+        impl<F: Real> Twin<F> for $t {
+            type Fn = $t;
+
+            fn twin(&self) -> &$t {
+                self
+            }
+        }
+    )*};
+}
+own_twin!(Tanh, Sigmoid, Relu, Identity);
 
 impl<P, S> Twin<f32> for GaafTwins<P, S>
 where

@@ -123,9 +123,12 @@ pub fn gaaf<P: Recast<f32>, S: Recast<f32>>(x: &Tensor, act: &Gaaf<P, S>) -> Res
 where
     GaafTwins<P, S>: Twin<f32> + Twin<f64> + Send + Sync + 'static,
 {
-    let op = GaafFwd {
-        fns: act.fns().clone(),
-    };
+    forward_with(act.fns(), x)
+}
+
+/// The forward op of `fns` on `x` (contiguous first, off the CPU).
+pub(crate) fn forward_with<T: Twins>(fns: &Arc<Fns<T>>, x: &Tensor) -> Result<Tensor> {
+    let op = GaafFwd { fns: fns.clone() };
     if x.device().is_cpu() {
         x.apply_op1(op)
     } else {
