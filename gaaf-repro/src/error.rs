@@ -118,10 +118,6 @@ pub enum Error {
         loss: f64,
     },
 
-    /// The dfdx optimiser refused an update (a gradient it did not expect).
-    #[error("optimiser update failed")]
-    Optimiser(#[from] dfdx::optim::OptimizerUpdateError<dfdx::tensor::CpuError>),
-
     /// dfdx's CPU device failed (an allocation, or a gradient buffer this
     /// crate asked for with the wrong length).
     #[error("dfdx CPU device")]

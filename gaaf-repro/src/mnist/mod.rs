@@ -23,6 +23,7 @@ mod config;
 mod model;
 pub mod report;
 mod results;
+mod sgd;
 mod train;
 
 pub use config::Config;

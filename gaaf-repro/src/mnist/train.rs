@@ -56,12 +56,12 @@
 
 use super::analysis::layer_correlation;
 use super::model::{self, rows, Act, Layers, Net, CLASSES, HIDDEN, INPUT};
+use super::sgd::sgd_step;
 use super::{Config, Epoch, Histogram, Run, Variant, NET_BINS, NET_RANGE};
 use crate::error::Result;
 use crate::sweep::{
     self, machine, stream_seed, NamedTensor, Outcome, Progress, RunData, RunState, Split, Stream,
 };
-use dfdx::optim::{Sgd, SgdConfig};
 use dfdx::prelude::*;
 use gaaf_shapes::{dropout_sigma, DropoutScaling};
 use std::collections::HashMap;
@@ -127,7 +127,6 @@ pub struct Trainer<'a> {
     data: &'a RunData,
     dev: Cpu,
     net: Net,
-    opt: Sgd<Layers, f32, Cpu>,
     /// Allocated once and reused by every batch (dfdx moves them into the
     /// tape and hands them back from `backward`).
     grads: Option<Gradients<f32, Cpu>>,
@@ -144,21 +143,12 @@ impl<'a> Trainer<'a> {
         config.validate()?;
         let dev = Cpu::seed_from_u64(stream_seed(config.seed, Stream::Init, 0));
         let net = Net::new(config, &dev)?;
-        let opt = Sgd::new(
-            &net.layers,
-            SgdConfig {
-                lr: config.lr,
-                momentum: None,
-                weight_decay: None,
-            },
-        );
         let grads = Some(net.layers.alloc_grads());
         Ok(Self {
             config,
             data,
             dev,
             net,
-            opt,
             grads,
         })
     }
@@ -291,7 +281,7 @@ impl sweep::Trainer for Trainer<'_> {
             grad_sum[1] += mean_abs(grads.get_or_alloc_mut(&layers.1.weight)?);
             grad_sum[2] += mean_abs(grads.get_or_alloc_mut(&layers.2.weight)?);
             grad_sum[3] += mean_abs(grads.get_or_alloc_mut(&layers.3.weight)?);
-            self.opt.update(&mut self.net.layers, &grads)?;
+            sgd_step(&mut self.net.layers, &grads, config.lr)?;
             self.net.layers.zero_grads(&mut grads);
             progress.batch_done();
         }
