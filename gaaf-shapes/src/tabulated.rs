@@ -150,6 +150,12 @@ impl<F: Real, const M: usize> Tabulated<F, M> {
         let Some((i, u)) = self.locate(x) else {
             return x;
         };
+        self.hermite(i, u)
+    }
+
+    /// The cubic Hermite interpolant in cell `i` at position `u`.
+    #[inline(always)]
+    fn hermite(&self, i: usize, u: F) -> F {
         let (y0, y1) = (self.values[i], self.values[i + 1]);
         let (d0, d1) = (self.slopes[i] * self.step, self.slopes[i + 1] * self.step);
         let two = F::one() + F::one();
@@ -174,6 +180,12 @@ impl<F: Real, const M: usize> Tabulated<F, M> {
         let Some((i, u)) = self.locate(x) else {
             return x;
         };
+        self.hermite_slope(i, u)
+    }
+
+    /// The derivative of [`Self::hermite`] in `x`.
+    #[inline(always)]
+    fn hermite_slope(&self, i: usize, u: F) -> F {
         let (y0, y1) = (self.values[i], self.values[i + 1]);
         let (d0, d1) = (self.slopes[i], self.slopes[i + 1]);
         let two = F::one() + F::one();
@@ -204,6 +216,30 @@ impl<F: Real, const M: usize> Differentiable<F> for Tabulated<F, M> {
             F::zero()
         } else {
             self.interpolate_slope(x)
+        }
+    }
+
+    /// Value and slope with the cell located once: `value` and `derivative`
+    /// locate it three times between them (the positive part needs the
+    /// value for the slope too), which made the dropout-matched MNIST
+    /// model's epoch 1.4x the GAAF model's. Inside the range the same
+    /// arithmetic runs as in those two; at and beyond its ends, and for NaN,
+    /// they are called as they are, so the pair is theirs bit for bit.
+    #[inline(always)]
+    fn value_and_derivative(&self, x: F) -> (F, F) {
+        let located = if x > self.lo && x < self.hi {
+            self.locate(x)
+        } else {
+            None
+        };
+        let Some((i, u)) = located else {
+            return (self.value(x), self.derivative(x));
+        };
+        let v = self.hermite(i, u);
+        if self.positive_part && v < F::zero() {
+            (F::zero(), F::zero())
+        } else {
+            (v, self.hermite_slope(i, u))
         }
     }
 }
@@ -262,6 +298,24 @@ mod tests {
                 (t.derivative(x) - Cubic.derivative(x)).abs() < 1e-11,
                 "x = {x}"
             );
+        }
+    }
+
+    #[test]
+    fn value_and_derivative_is_the_pair_bit_for_bit() {
+        let shape = DropoutMatched::new(Tanh, 0.8_f32).unwrap();
+        let table: Tabulated<f32, 64> = Tabulated::new(&shape, -4.0, 4.0).unwrap();
+        let below =
+            Tabulated::<f32, 64>::new(&GaussianBump::new(1.0, 0.0, 1.0).unwrap(), -3.0, 3.0)
+                .unwrap();
+        for t in [table, table.positive_part(), below, below.positive_part()] {
+            let edges = [-4.0, 4.0, -3.0, 3.0, f32::NAN, f32::INFINITY, 0.0, -0.0];
+            let grid = (-5000..=5000).map(|i| i as f32 * 1.1e-3);
+            for x in grid.chain(edges).chain([f32::NEG_INFINITY]) {
+                let (v, d) = t.value_and_derivative(x);
+                assert_eq!(v.to_bits(), t.value(x).to_bits(), "value at {x}");
+                assert_eq!(d.to_bits(), t.derivative(x).to_bits(), "slope at {x}");
+            }
         }
     }
 
