@@ -19,7 +19,9 @@
 //! gaaf-data); without it the benchmark prints a line saying so and measures
 //! nothing.
 
-use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+use criterion::{
+    criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput,
+};
 use gaaf_repro::mnist::{prepare, Config as TrainConfig, Trainer, Variant};
 use gaaf_repro::sweep::Trainer as _;
 
@@ -37,8 +39,9 @@ fn bench(c: &mut Criterion) {
         }
     };
     let mut g = c.benchmark_group(GROUP);
-    // Criterion's minimum: an epoch takes seconds.
-    g.sample_size(10);
+    // Criterion's minimum, one epoch a sample (flat sampling: linear sampling
+    // would run 1 + 2 + ... + 10 epochs): an epoch takes seconds.
+    g.sample_size(10).sampling_mode(SamplingMode::Flat);
     for (name, variant) in [
         ("base", Variant::Base),
         ("dropout", Variant::Dropout),
