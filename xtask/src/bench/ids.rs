@@ -5,6 +5,10 @@
 /// The criterion bench targets of gaaf-bench, in report order.
 pub(super) const BENCHES: [&str; 5] = ["kernels", "dfdx_ops", "mlp_step", "epoch", "conv_step"];
 
+/// The group of one full MNIST epoch per variant (gaaf-bench's `epoch`
+/// bench, and the PyTorch script's `mnist_epoch`).
+pub(super) const EPOCH_GROUP: &str = "epoch_mnist_50k";
+
 /// Benchmark groups in report order; a group not listed goes last.
 const GROUPS: [&str; 15] = [
     "kernel/copy",
@@ -19,7 +23,7 @@ const GROUPS: [&str; 15] = [
     "kernel/gaaf-dropout-matched-tabulated",
     "dfdx_op_128x512",
     "mlp_step_b128",
-    "epoch_mnist_10k",
+    EPOCH_GROUP,
     "conv_step_svhn",
     "conv_step_vgg_like",
 ];
@@ -139,10 +143,31 @@ mod tests {
                 "kernel/gaaf-tanh/forward/1048576",
             ),
             ("mlp_step_b128/adam/tanh_dropout", "mlp_step_b128/adam/tanh"),
+            (
+                "epoch_mnist_50k/train_epoch/gaaf",
+                "epoch_mnist_50k/train_epoch/base",
+            ),
+            (
+                "epoch_mnist_50k/train_epoch/dropout",
+                "epoch_mnist_50k/train_epoch/base",
+            ),
         ] {
             assert_eq!(baseline_of(id).as_deref(), Some(baseline), "{id}");
         }
         assert_eq!(baseline_of("mlp_step_b128/adam/tanh"), None);
+    }
+
+    #[test]
+    fn the_epoch_group_is_named_alike_in_rust_and_python() {
+        let root = crate::util::workspace_root();
+        let quoted = format!("\"{EPOCH_GROUP}\"");
+        for file in [
+            "gaaf-bench/benches/epoch.rs",
+            "gaaf-bench/python/vs_torch.py",
+        ] {
+            let text = std::fs::read_to_string(root.join(file)).expect(file);
+            assert!(text.contains(&quoted), "{file} does not name {quoted}");
+        }
     }
 
     #[test]

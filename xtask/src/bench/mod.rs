@@ -30,8 +30,14 @@ pub(crate) struct BenchArgs {
     #[arg(long)]
     quick: bool,
     /// Also time the same work in PyTorch (`gaaf-bench/python/vs_torch.py`,
-    /// one thread) and print Rust/PyTorch ratios; skipped when `python3 -c
-    /// "import torch"` fails.
+    /// one thread, only the rows `--filter` selects) and print Rust/PyTorch
+    /// ratios. The script runs under `$GAAF_PYTHON` (default `python3`),
+    /// which needs torch and numpy; without them the PyTorch column is
+    /// skipped with a line saying how to install them, e.g. `python3 -m venv
+    /// ~/torch-venv && ~/torch-venv/bin/pip install torch numpy`, then
+    /// `GAAF_PYTHON=~/torch-venv/bin/python cargo xtask bench --vs-torch`.
+    /// The MNIST epoch rows (`epoch_mnist_50k`) read MNIST from
+    /// `$GAAF_DATA_DIR/mnist/` (else `./data/mnist/`) on both sides.
     #[arg(long)]
     vs_torch: bool,
     /// Only benchmarks whose id matches this regular expression (criterion's
@@ -54,9 +60,10 @@ pub(crate) fn run(args: &BenchArgs) -> Result<()> {
         None => root.join("target"),
     };
     let criterion_home = target.join("criterion");
+    let data_dir = data_dir();
     let started = SystemTime::now();
     if !args.no_run {
-        run_benches(args, &criterion_home)?;
+        run_benches(args, &criterion_home, &data_dir)?;
     }
     let since = (!args.no_run).then_some(started);
     let mut rows = results::read(&criterion_home, since)?;
@@ -65,7 +72,7 @@ pub(crate) fn run(args: &BenchArgs) -> Result<()> {
     }
     results::derive(&mut rows);
     let torch = if args.vs_torch {
-        torch::run(&root, args.quick)?
+        torch::run(&root, args.quick, args.filter.as_deref(), &data_dir)?
     } else {
         None
     };
@@ -95,9 +102,20 @@ pub(crate) fn run(args: &BenchArgs) -> Result<()> {
     Ok(())
 }
 
+/// The data folder both sides read MNIST from (`$GAAF_DATA_DIR`, else
+/// `./data`), made absolute against the directory xtask was started from: the
+/// benches run in gaaf-bench's folder, the PyTorch script in this one.
+fn data_dir() -> PathBuf {
+    let dir = gaaf_data::DataDir::resolve(None).path().to_path_buf();
+    match std::env::current_dir() {
+        Ok(cwd) if dir.is_relative() => cwd.join(dir),
+        _ => dir,
+    }
+}
+
 /// `cargo bench -p gaaf-bench` over [`ids::BENCHES`], one thread, criterion's
-/// output under `criterion_home`.
-fn run_benches(args: &BenchArgs, criterion_home: &Path) -> Result<()> {
+/// output under `criterion_home`, the data under `data_dir`.
+fn run_benches(args: &BenchArgs, criterion_home: &Path, data_dir: &Path) -> Result<()> {
     let (warm_up, measure) = if args.quick { ("0.3", "1") } else { ("1", "3") };
     let mut cmd = crate::util::cargo();
     cmd.args(["bench", "-p", "gaaf-bench"]);
@@ -118,7 +136,8 @@ fn run_benches(args: &BenchArgs, criterion_home: &Path) -> Result<()> {
     // One thread everywhere: dfdx 0.13's CPU matmuls (the `gemm` crate) run on
     // rayon's global pool, `rayon::current_num_threads()` wide.
     cmd.env("RAYON_NUM_THREADS", "1")
-        .env("CRITERION_HOME", criterion_home);
+        .env("CRITERION_HOME", criterion_home)
+        .env(gaaf_data::DATA_DIR_ENV, data_dir);
     // Criterion's progress goes to stderr, so that stdout is the report alone.
     #[cfg(unix)]
     {
