@@ -91,10 +91,13 @@ pub(super) fn baseline_of(id: &str) -> Option<String> {
         ("kernel/gaaf-relu/", "kernel/relu/"),
         ("kernel/tanh/", "kernel/tanh-std/"),
     ];
-    const SUFFIXES: [(&str, &str); 8] = [
+    const SUFFIXES: [(&str, &str); 10] = [
         ("/fwd_bwd/gaaf_tanh", "/fwd_bwd/tanh"),
         ("/fwd/gaaf_tanh", "/fwd/tanh"),
-        ("/adam/gaaf_tanh", "/adam/tanh"),
+        // GAAF-tanh adds `g*s` to FastTanh's `tanh`: that is its baseline.
+        ("/adam/gaaf_tanh", "/adam/fast_tanh"),
+        ("/adam/fast_tanh_dropout", "/adam/fast_tanh"),
+        ("/adam/fast_tanh", "/adam/tanh"),
         ("/adam/tanh_dropout", "/adam/tanh"),
         ("/train_epoch/gaaf", "/train_epoch/base"),
         ("/train_epoch/dropout", "/train_epoch/base"),
@@ -143,6 +146,15 @@ mod tests {
                 "kernel/gaaf-tanh/forward/1048576",
             ),
             ("mlp_step_b128/adam/tanh_dropout", "mlp_step_b128/adam/tanh"),
+            (
+                "mlp_step_b128/adam/gaaf_tanh",
+                "mlp_step_b128/adam/fast_tanh",
+            ),
+            (
+                "mlp_step_b128/adam/fast_tanh_dropout",
+                "mlp_step_b128/adam/fast_tanh",
+            ),
+            ("mlp_step_b128/adam/fast_tanh", "mlp_step_b128/adam/tanh"),
             (
                 "epoch_mnist_50k/train_epoch/gaaf",
                 "epoch_mnist_50k/train_epoch/base",

@@ -8,8 +8,15 @@ use super::results::Row;
 pub(super) const TARGET_SIZE: &str = "16777216";
 /// GAAF-tanh forward + backward must reach this share of the copy bandwidth.
 const TARGET_COPY_SHARE: f64 = 0.60;
-/// The GAAF-tanh training step may take at most this times the tanh step.
-const TARGET_STEP_RATIO: f64 = 1.10;
+/// The GAAF-tanh training step may take at most this times the step with
+/// the same `tanh` (gaaf-dfdx's `FastTanh`).
+const TARGET_STEP_RATIO: f64 = 1.05;
+/// A gaaf-repro MNIST epoch may take at most this times the same epoch in
+/// PyTorch (same loop, one thread), for every variant.
+const TARGET_EPOCH_VS_TORCH: f64 = 1.0;
+/// The GAAF MNIST epoch may take at most this times the base epoch, now that
+/// both run the same `tanh`.
+const TARGET_GAAF_EPOCH_RATIO: f64 = 1.05;
 /// A GAAF convolutional training step may take at most this times the same
 /// model's step without GAAF.
 const TARGET_CONV_STEP_RATIO: f64 = 1.05;
@@ -54,10 +61,32 @@ pub(super) fn measure(rows: &[Row]) -> Vec<Target> {
     if let Some((_, ratio)) = find("mlp_step_b128/adam/gaaf_tanh").and_then(|r| r.baseline.clone())
     {
         out.push(Target {
-            name: "GAAF-tanh training step / tanh step (dfdx)".into(),
+            name: "GAAF-tanh training step / FastTanh step (dfdx)".into(),
             value: ratio,
             limit: TARGET_STEP_RATIO,
             met: ratio <= TARGET_STEP_RATIO,
+            non_temporal_share: None,
+        });
+    }
+    for variant in ["base", "dropout", "gaaf"] {
+        let id = format!("{}/train_epoch/{variant}", ids::EPOCH_GROUP);
+        if let Some(ratio) = find(&id).and_then(|r| Some(r.median_ns / r.torch_ns?)) {
+            out.push(Target {
+                name: format!("MNIST {variant} epoch, gaaf-repro / PyTorch"),
+                value: ratio,
+                limit: TARGET_EPOCH_VS_TORCH,
+                met: ratio <= TARGET_EPOCH_VS_TORCH,
+                non_temporal_share: None,
+            });
+        }
+    }
+    let gaaf_epoch = format!("{}/train_epoch/gaaf", ids::EPOCH_GROUP);
+    if let Some((_, ratio)) = find(&gaaf_epoch).and_then(|r| r.baseline.clone()) {
+        out.push(Target {
+            name: "MNIST GAAF epoch / base epoch (gaaf-repro)".into(),
+            value: ratio,
+            limit: TARGET_GAAF_EPOCH_RATIO,
+            met: ratio <= TARGET_GAAF_EPOCH_RATIO,
             non_temporal_share: None,
         });
     }
@@ -98,5 +127,23 @@ mod tests {
         assert_eq!(t[0].value, 0.75);
         assert!(t[0].met);
         assert_eq!(t[0].non_temporal_share, Some(0.5));
+    }
+
+    #[test]
+    fn epoch_targets_compare_with_pytorch_and_base() {
+        let g = ids::EPOCH_GROUP;
+        let mut rows = vec![
+            row(g, "train_epoch", "base", 4.0e9),
+            row(g, "train_epoch", "gaaf", 4.4e9),
+        ];
+        rows[0].torch_ns = Some(5.0e9);
+        rows[1].torch_ns = Some(4.0e9);
+        derive(&mut rows);
+        let t = measure(&rows);
+        let by = |name: &str| t.iter().find(|t| t.name == name).expect(name);
+        assert!(by("MNIST base epoch, gaaf-repro / PyTorch").met);
+        assert!(!by("MNIST gaaf epoch, gaaf-repro / PyTorch").met);
+        let ratio = by("MNIST GAAF epoch / base epoch (gaaf-repro)");
+        assert!((ratio.value - 1.1).abs() < 1e-12 && !ratio.met);
     }
 }
