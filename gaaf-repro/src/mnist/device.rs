@@ -19,8 +19,9 @@
 //!   re-seeded, and a second `Cuda` handle per epoch would mix tensors of two
 //!   handles (each with its own kernels, cuBLAS handle, side stream and buffer
 //!   cache) in one computation, which dfdx does not check or promise to
-//!   support: every tensor of a run therefore lives on the one `Cuda` handle
-//!   the sweep opened.
+//!   support: every tensor of a run therefore lives on one `Cuda` handle,
+//!   the run's own (dfdx's `Cuda` is neither `Send` nor `Sync`, so runs side
+//!   by side cannot share one; each run opens its own in its thread).
 
 use super::model::{Arch, Layers, MatchedAct, Rows};
 use super::Variant;
@@ -32,6 +33,8 @@ use gaaf_dfdx::{FastTanh, GaafTanh};
 
 #[cfg(feature = "cuda")]
 mod cuda;
+#[cfg(feature = "cuda")]
+pub(crate) use cuda::open as open_cuda;
 
 mod sealed {
     /// Only this crate's devices are [`super::MnistDevice`]s.
@@ -177,24 +180,23 @@ fn mean_abs(g: &[f32]) -> f64 {
     (sums.iter().sum::<f64>() + tail) / g.len().max(1) as f64
 }
 
-/// The `--device` flag opened as a dfdx device for a sweep of MNIST runs.
-#[derive(Debug, Clone)]
+/// The `--device` flag, checked, for a sweep of MNIST runs: each run opens
+/// its own dfdx device on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DfdxDevice {
     /// The CPU (each run seeds its own `Cpu`).
     Cpu,
-    /// A CUDA device, one handle shared by every run.
+    /// A CUDA device that opened (each run opens its own handle on it).
     #[cfg(feature = "cuda")]
     Cuda {
         /// The device number.
         ordinal: usize,
-        /// dfdx's handle.
-        dev: dfdx::tensor::Cuda,
     },
 }
 
 impl DfdxDevice {
-    /// Opens `choice`.
+    /// Checks that `choice` opens (on CUDA: opens a handle and drops it).
     ///
     /// # Errors
     ///
@@ -204,10 +206,10 @@ impl DfdxDevice {
         match choice {
             DeviceChoice::Cpu => Ok(Self::Cpu),
             #[cfg(feature = "cuda")]
-            DeviceChoice::Cuda(ordinal) => Ok(Self::Cuda {
-                ordinal,
-                dev: cuda::open(ordinal)?,
-            }),
+            DeviceChoice::Cuda(ordinal) => {
+                cuda::open(ordinal)?;
+                Ok(Self::Cuda { ordinal })
+            }
             #[cfg(not(feature = "cuda"))]
             DeviceChoice::Cuda(_) => Err(Error::NoCuda),
         }
@@ -218,7 +220,7 @@ impl DfdxDevice {
         match self {
             Self::Cpu => DeviceChoice::Cpu,
             #[cfg(feature = "cuda")]
-            Self::Cuda { ordinal, .. } => DeviceChoice::Cuda(*ordinal),
+            Self::Cuda { ordinal } => DeviceChoice::Cuda(*ordinal),
         }
     }
 
@@ -228,7 +230,7 @@ impl DfdxDevice {
         match self {
             Self::Cpu => None,
             #[cfg(feature = "cuda")]
-            Self::Cuda { ordinal, .. } => Some(format!("dfdx Cuda device {ordinal}")),
+            Self::Cuda { ordinal } => Some(format!("dfdx Cuda device {ordinal}")),
         }
     }
 

@@ -124,8 +124,9 @@ pub fn train_on(
     match device {
         DfdxDevice::Cpu => train(config, data, checkpoint_dir, progress),
         #[cfg(feature = "cuda")]
-        DfdxDevice::Cuda { dev, .. } => {
-            let trainer = Trainer::on(config, data, dev, device.machine_note())?;
+        DfdxDevice::Cuda { ordinal } => {
+            let dev = super::device::open_cuda(*ordinal)?;
+            let trainer = Trainer::on(config, data, &dev, device.machine_note())?;
             sweep::train(trainer, checkpoint_dir, progress)
         }
     }

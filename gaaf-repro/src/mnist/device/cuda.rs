@@ -8,21 +8,22 @@ use super::{sealed, MnistDevice};
 use crate::error::{Error, Result};
 use crate::mnist::model::{rows, Layers, MatchedAct, Rows};
 use crate::mnist::Variant;
+use dfdx::nn::ToDevice;
 use dfdx::optim::OptimizerUpdateError;
 use dfdx::prelude::*;
 use dfdx::tensor::{Cuda, CudaError};
 use gaaf_dfdx::{FastTanh, GaafTanh};
 use std::convert::Infallible;
 
-/// Opens CUDA device `ordinal`: the one handle every run of a sweep shares.
-/// Its own generator (seed 0) draws nothing: weights and masks come from
-/// seeded CPU generators (see the parent module).
+/// Opens a handle on CUDA device `ordinal` (each run opens its own). Its own
+/// generator (seed 0) draws nothing: weights and masks come from seeded CPU
+/// generators (see the parent module).
 ///
 /// # Errors
 ///
 /// [`Error::DfdxCudaOpen`] when there is no CUDA driver, no such device, or
 /// dfdx cannot open it.
-pub(super) fn open(ordinal: usize) -> Result<Cuda> {
+pub(crate) fn open(ordinal: usize) -> Result<Cuda> {
     use cudarc::driver::result;
     let fail = |message: String| Error::DfdxCudaOpen {
         device: ordinal,
