@@ -138,6 +138,34 @@ pub enum Error {
         source: candle_core::Error,
     },
 
+    /// dfdx's CUDA device cannot be opened (dfdx's CUDA errors implement no
+    /// `std::error::Error`, so they are kept as text).
+    #[error("cannot open dfdx CUDA device {device}: {message}")]
+    DfdxCudaOpen {
+        /// The device number.
+        device: usize,
+        /// Why.
+        message: String,
+    },
+
+    /// dfdx's CUDA device failed (an allocation, a kernel launch), as text.
+    #[error("dfdx CUDA device: {message}")]
+    DfdxCuda {
+        /// dfdx's error.
+        message: String,
+    },
+
+    /// A variant has no implementation on the requested device.
+    #[error(
+        "the {variant} variant cannot run on {device} (no implementation there); use --device cpu"
+    )]
+    Unsupported {
+        /// The variant, as `--variants` names it.
+        variant: &'static str,
+        /// The device, as `--device` names it.
+        device: String,
+    },
+
     /// CUDA was requested from a build without it.
     #[error("this build has no CUDA support; rebuild with `--features cuda`")]
     NoCuda,

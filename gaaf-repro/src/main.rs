@@ -7,9 +7,9 @@
 use anyhow::{Context, Result};
 use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
-use gaaf_repro::conv::{self, DeviceChoice};
+use gaaf_repro::conv;
 use gaaf_repro::mnist;
-use gaaf_repro::sweep::{CommonOverrides, Shard, SweepOptions, Swept};
+use gaaf_repro::sweep::{CommonOverrides, DeviceChoice, Shard, SweepOptions, Swept};
 use std::path::PathBuf;
 
 /// Reproduces Hahn & Choi, "Understanding Dropout as an Optimization Trick".
@@ -144,6 +144,10 @@ struct MnistArgs {
     /// Width w of the GAAF shape exp(-x^2 / w).
     #[arg(long)]
     shape_width: Option<f64>,
+    /// cpu, cuda or cuda:N (CUDA needs a build with --features cuda; the
+    /// dropout-matched variant runs on the CPU only).
+    #[arg(long, default_value = "cpu")]
+    device: DeviceChoice,
 }
 
 #[derive(Args)]
@@ -254,7 +258,7 @@ fn run_mnist(a: MnistArgs, command: String) -> gaaf_repro::Result<Done> {
             shape_width: a.shape_width,
         },
     };
-    mnist::run(&opts).map(done)
+    mnist::run_on(&opts, a.device).map(done)
 }
 
 fn run_conv(dataset: conv::Dataset, a: ConvArgs, command: String) -> gaaf_repro::Result<Done> {

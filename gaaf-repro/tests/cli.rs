@@ -205,3 +205,15 @@ fn help_names_every_experiment() {
         assert!(help.contains(experiment), "{help}");
     }
 }
+
+#[test]
+#[cfg(not(feature = "cuda"))]
+fn cuda_without_the_feature_is_refused_in_one_line() {
+    let message = "error: mnist: this build has no CUDA support; rebuild with `--features cuda`";
+    refused(&["mnist", "--device", "cuda"], message);
+    refused(&["mnist", "--device", "cuda:1", "--quick"], message);
+    refused(
+        &["mnist", "--device", "gpu"],
+        "error: invalid value 'gpu' for '--device <DEVICE>': expected cpu, cuda or cuda:N, found \"gpu\"",
+    );
+}

@@ -16,8 +16,8 @@ pub mod report;
 mod results;
 mod train;
 
+pub use crate::sweep::{DeviceChoice, DeviceError};
 pub use config::{Config, Dataset, Variant};
-pub use device::{DeviceChoice, DeviceError};
 pub use model::{Net, CHANNELS, SIDE};
 pub use optim::MomentumSgd;
 pub use results::{Epoch, Run};

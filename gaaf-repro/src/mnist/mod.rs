@@ -1,8 +1,16 @@
 //! The MNIST experiment of section 5.1 (Tables 1-4, Figures 1, 3 and 6):
 //! every (seed, variant) run of the 784-512-256-256-10 tanh MLP, trained with
-//! dfdx on the CPU, sharded and run side by side, reusing finished runs and
-//! resuming unfinished ones ([`crate::sweep`]), then the report
-//! ([`report::write_report`]).
+//! dfdx on the CPU or (feature `cuda`, `--device cuda`) a GPU, sharded and
+//! run side by side, reusing finished runs and resuming unfinished ones
+//! ([`crate::sweep`]), then the report ([`report::write_report`]).
+//!
+//! **CUDA** ([`run_on`], [`DfdxDevice`]): the same experiment and result
+//! files (the device is not part of [`Config`]; a run's `machine` line names
+//! it), for the base, dropout and GAAF variants; the dropout-matched variant
+//! has no CUDA path and is refused before any work. The CUDA path is
+//! untested on a GPU so far: on a GPU machine, run
+//! `cargo test -p gaaf-repro --features cuda -- --ignored cuda`, which
+//! trains one epoch on a subset on CUDA and on the CPU and compares them.
 //!
 //! Files under `out`: `runs/<run-id>.json` (one finished run, the [`Run`]
 //! schema), `checkpoints/<run-id>/` (its checkpoints), and the report
@@ -20,6 +28,7 @@
 
 pub mod analysis;
 mod config;
+mod device;
 mod model;
 pub mod report;
 mod results;
@@ -27,15 +36,18 @@ mod sgd;
 mod train;
 
 pub use config::Config;
+pub use device::{DfdxDevice, MnistDevice};
 pub use results::{
     Epoch, Histogram, LayerCorrelation, Run, Variant, CORRELATION_BINS, CORRELATION_THRESHOLDS,
     NET_BINS, NET_RANGE,
 };
-pub use train::{prepare, train, train_until, Trainer, NET_VARIANCE_BATCH, NET_VARIANCE_PASSES};
+pub use train::{
+    prepare, train, train_on, train_until, Trainer, NET_VARIANCE_BATCH, NET_VARIANCE_PASSES,
+};
 
 use crate::error::Result;
 use crate::report_common::ReportMeta;
-use crate::sweep::{self, CommonOverrides, Job, Progress, RunConfig, SweepOptions};
+use crate::sweep::{self, CommonOverrides, DeviceChoice, Job, Progress, RunConfig, SweepOptions};
 use std::path::Path;
 
 /// Values that replace [`Config::new`]'s defaults (and `--quick`'s).
@@ -123,31 +135,59 @@ impl Options {
 /// (after trying to fetch it, with the `fetch` feature), a configuration
 /// mismatch with existing files, I/O, a diverged run, or the report.
 pub fn run(opts: &Options) -> Result<sweep::Swept<Run>> {
+    run_on(opts, DeviceChoice::Cpu)
+}
+
+/// As [`run`], training on `device` (opened before any work, unless
+/// `merge_only`).
+///
+/// # Errors
+///
+/// As [`run`], and before any work: [`crate::Error::NoCuda`] for CUDA in a
+/// build without the `cuda` feature, [`crate::Error::DfdxCudaOpen`] for a
+/// CUDA device that cannot be opened, [`crate::Error::Unsupported`] for a
+/// variant the device cannot run.
+pub fn run_on(opts: &Options, device: DeviceChoice) -> Result<sweep::Swept<Run>> {
     let configs = opts.configs()?;
+    let device = if opts.sweep.merge_only {
+        DfdxDevice::Cpu
+    } else {
+        let device = DfdxDevice::open(device)?;
+        for c in &configs {
+            device.supports(c.variant)?;
+        }
+        device
+    };
     let data_dir = opts.sweep.data_dir.clone();
-    let load = || sweep::load_dataset(data_dir, gaaf_data::DatasetKind::Mnist);
+    let load = || {
+        let splits = sweep::load_dataset(data_dir, gaaf_data::DatasetKind::Mnist)?;
+        Ok(Data { splits, device })
+    };
     let swept = opts.sweep.run(configs, load, |c| (c.variant, c.seed))?;
     let meta = ReportMeta::of(&opts.sweep, &swept, opts.quick);
     report::write_report(&swept.runs, &swept.report_dir, &meta)?;
     Ok(swept)
 }
 
+/// The data and device every run of a sweep shares.
+#[derive(Debug)]
+pub struct Data {
+    splits: gaaf_data::Splits,
+    device: DfdxDevice,
+}
+
 /// One MNIST run of the sweep.
 impl Job for Config {
     type Output = Run;
-    type Data = gaaf_data::Splits;
+    type Data = Data;
 
     fn config_of(output: &Run) -> &Config {
         &output.config
     }
 
-    fn run(
-        &self,
-        splits: &gaaf_data::Splits,
-        checkpoint_dir: &Path,
-        progress: &dyn Progress,
-    ) -> Result<Run> {
-        train(self, &prepare(splits, self)?, checkpoint_dir, progress)
+    fn run(&self, data: &Data, checkpoint_dir: &Path, progress: &dyn Progress) -> Result<Run> {
+        let run_data = prepare(&data.splits, self)?;
+        train_on(self, &run_data, &data.device, checkpoint_dir, progress)
     }
 
     fn summary(r: &Run) -> String {

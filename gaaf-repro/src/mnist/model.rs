@@ -1,11 +1,14 @@
 //! The 784-512-256-256-10 MLP of section 5.1, its per-variant activations,
 //! and the forward passes: with a tape for training, without to evaluate and
-//! to probe the hidden layers.
+//! to probe the hidden layers. Generic over the dfdx device
+//! ([`MnistDevice`]: `Cpu`, and `Cuda` with the `cuda` feature).
 
+use super::device::MnistDevice;
 use super::{Config, Variant};
 use crate::error::Result;
+use dfdx::nn::modules;
 use dfdx::prelude::*;
-use gaaf_dfdx::{FastTanh, Gaaf, GaafTanh};
+use gaaf_dfdx::{Gaaf, GaafTanh};
 use gaaf_shapes::{DropoutMatched, GaussianBump, GradAccel, Recast, Tabulated, Tanh};
 
 /// Input pixels.
@@ -23,11 +26,16 @@ pub(crate) type Arch = (
     Linear<256, 256>,
     Linear<256, CLASSES>,
 );
-/// The built layers on the CPU.
-pub(crate) type Layers = <Arch as BuildOnDevice<Cpu, f32>>::Built;
+/// The built layers on device `D` (what `build_module::<Arch, f32>` returns).
+pub(crate) type Layers<D = Cpu> = (
+    modules::Linear<INPUT, 512, f32, D>,
+    modules::Linear<512, 256, f32, D>,
+    modules::Linear<256, 256, f32, D>,
+    modules::Linear<256, CLASSES, f32, D>,
+);
 
-/// A batch of rows of `N` features.
-pub(crate) type Rows<const N: usize, T = NoneTape> = Tensor<(usize, Const<N>), f32, Cpu, T>;
+/// A batch of rows of `N` features on device `D`.
+pub(crate) type Rows<const N: usize, D = Cpu, T = NoneTape> = Tensor<(usize, Const<N>), f32, D, T>;
 
 /// Nodes of the dropout-matched shape's table (see `Act::matched`).
 const MATCHED_TABLE_NODES: usize = 1024;
@@ -35,9 +43,9 @@ const MATCHED_TABLE_NODES: usize = 1024;
 /// The GAAF activation with the dropout-matched shape, tabulated.
 pub(crate) type MatchedAct = Gaaf<Tanh, Tabulated<f64, MATCHED_TABLE_NODES>>;
 
-/// One hidden layer's activation.
+/// One hidden layer's activation on device `D`.
 #[derive(Debug, Clone)]
-pub(crate) enum Act {
+pub(crate) enum Act<D: MnistDevice> {
     /// Plain tanh (base and dropout variants): gaaf-dfdx's `FastTanh`, the
     /// very `tanh` GAAF-tanh adds `g*s` to, so that the variants differ by
     /// GAAF alone, in values and in speed (dfdx's own `Tanh` is the C
@@ -45,16 +53,17 @@ pub(crate) enum Act {
     Tanh,
     /// GAAF-tanh with the exponential shape.
     Gaaf(GaafTanh),
-    /// GAAF-tanh with the dropout-matched shape (boxed: its table is 8 KB).
-    Matched(Box<MatchedAct>),
+    /// GAAF-tanh with the dropout-matched shape (boxed: its table is 8 KB),
+    /// on a device that has it ([`MnistDevice::Matched`]).
+    Matched(Box<D::Matched>),
 }
 
-impl Act {
-    pub(crate) fn apply<const N: usize, T: Tape<f32, Cpu>>(&self, z: Rows<N, T>) -> Rows<N, T> {
+impl<D: MnistDevice> Act<D> {
+    pub(crate) fn apply<const N: usize, T: Tape<f32, D>>(&self, z: Rows<N, D, T>) -> Rows<N, D, T> {
         match self {
-            Act::Tanh => FastTanh::default().forward(z),
-            Act::Gaaf(m) => m.forward(z),
-            Act::Matched(m) => m.as_ref().forward(z),
+            Act::Tanh => D::tanh(z),
+            Act::Gaaf(m) => D::gaaf(m, z),
+            Act::Matched(m) => D::matched(m, z),
         }
     }
 
@@ -69,6 +78,11 @@ impl Act {
     /// `sigma`. The exact shape costs 64 quadrature nodes per element, about
     /// ten times a whole training step's activations; its table is within 2e-5
     /// of it and costs a few multiplications (gaaf-shapes' `tabulated`).
+    ///
+    /// # Errors
+    ///
+    /// The shape's for `sigma`; [`crate::Error::Unsupported`] on a device
+    /// without the tabulated shape (CUDA).
     pub(crate) fn matched(config: &Config, sigma: f64) -> Result<Self> {
         // Sampled in f32 as before and widened (exactly): the module's f32
         // twin is this very table.
@@ -76,16 +90,17 @@ impl Act {
             DropoutMatched::new(Tanh, sigma as f32)?.tabulated()?;
         let shape: Tabulated<f64, MATCHED_TABLE_NODES> = table.recast()?;
         let accel = GradAccel::new(config.gaaf_k)?;
-        Ok(Act::Matched(Box::new(MatchedAct::new(Tanh, shape, accel)?)))
+        let act = D::matched_act(MatchedAct::new(Tanh, shape, accel)?)?;
+        Ok(Act::Matched(Box::new(act)))
     }
 }
 
 /// The model: layers, one activation per hidden layer, and the dropout rate
 /// applied to the hidden layers' outputs while training (dropout variant).
 #[derive(Debug, Clone)]
-pub(crate) struct Net {
-    pub(crate) layers: Layers,
-    pub(crate) acts: [Act; 3],
+pub(crate) struct Net<D: MnistDevice> {
+    pub(crate) layers: Layers<D>,
+    pub(crate) acts: [Act<D>; 3],
     pub(crate) dropout: Option<f64>,
 }
 
@@ -97,11 +112,16 @@ pub(crate) struct Probe {
     pub(crate) outputs: [Vec<f32>; 3],
 }
 
-impl Net {
-    /// A freshly initialised model for `config`, its weights drawn from `dev`.
-    /// The dropout-matched activations start with `sigma = 0` (set per epoch).
-    pub(crate) fn new(config: &Config, dev: &Cpu) -> Result<Self> {
-        let layers = dev.build_module::<Arch, f32>();
+impl<D: MnistDevice> Net<D> {
+    /// A model for `config` with freshly initialised `layers`. The
+    /// dropout-matched activations start with `sigma = 0` (set per epoch).
+    ///
+    /// # Errors
+    ///
+    /// The activation's for a configuration it refuses;
+    /// [`crate::Error::Unsupported`] for the dropout-matched variant on a
+    /// device without it.
+    pub(crate) fn new(config: &Config, layers: Layers<D>) -> Result<Self> {
         let act = match config.variant {
             Variant::Base | Variant::Dropout => Act::Tanh,
             Variant::Gaaf => Act::gaaf(config)?,
@@ -115,16 +135,16 @@ impl Net {
         })
     }
 
-    /// The logits. `train` applies dropout (dfdx's dropout op, the one its
-    /// `Dropout` module calls: inverted dropout, kept units scaled by
-    /// `1/(1-p)`) to the three hidden outputs, with masks drawn from the
-    /// input tensor's device.
-    pub(crate) fn logits<T: Tape<f32, Cpu>>(
+    /// The logits. `train` (the mask source of the epoch, see
+    /// [`MnistDevice::dropout`]) applies the model's dropout, if any
+    /// (inverted dropout as dfdx's dropout op: kept units scaled by
+    /// `1/(1-p)`), to the three hidden outputs.
+    pub(crate) fn logits<T: Tape<f32, D>>(
         &self,
-        x: Rows<INPUT, T>,
-        train: bool,
-    ) -> Rows<CLASSES, T> {
-        let p = self.dropout.filter(|_| train);
+        x: Rows<INPUT, D, T>,
+        train: Option<&Cpu>,
+    ) -> Rows<CLASSES, D, T> {
+        let p = self.dropout.zip(train);
         let h1 = maybe_dropout(self.acts[0].apply(self.layers.0.forward(x)), p);
         let h2 = maybe_dropout(self.acts[1].apply(self.layers.1.forward(h1)), p);
         let h3 = maybe_dropout(self.acts[2].apply(self.layers.2.forward(h2)), p);
@@ -132,9 +152,9 @@ impl Net {
     }
 
     /// Runs the layers one by one on `x`, keeping every net and output;
-    /// `dropout` applies dropout at that rate after each hidden layer (masks
-    /// from `x`'s device).
-    pub(crate) fn probe(&self, x: Rows<INPUT>, dropout: Option<f64>) -> Probe {
+    /// `dropout` applies dropout at that rate after each hidden layer, masks
+    /// from that source (see [`MnistDevice::dropout`]).
+    pub(crate) fn probe(&self, x: Rows<INPUT, D>, dropout: Option<(f64, &Cpu)>) -> Probe {
         let z1 = self.layers.0.forward(x);
         let h1 = self.acts[0].apply(z1.clone());
         let h1d = maybe_dropout(h1.clone(), dropout);
@@ -152,15 +172,18 @@ impl Net {
     }
 }
 
-fn maybe_dropout<const N: usize, T: Tape<f32, Cpu>>(h: Rows<N, T>, p: Option<f64>) -> Rows<N, T> {
+fn maybe_dropout<const N: usize, D: MnistDevice, T: Tape<f32, D>>(
+    h: Rows<N, D, T>,
+    p: Option<(f64, &Cpu)>,
+) -> Rows<N, D, T> {
     match p {
-        Some(p) => h.dropout(p),
+        Some((p, masks)) => D::dropout(h, p, masks),
         None => h,
     }
 }
 
 /// `x` as a tensor on `dev`.
-pub(crate) fn rows<const N: usize>(dev: &Cpu, x: Vec<f32>) -> Rows<N> {
+pub(crate) fn rows<const N: usize, D: MnistDevice>(dev: &D, x: Vec<f32>) -> Rows<N, D> {
     let n = x.len() / N;
     dev.tensor_from_vec(x, (n, Const::<N>))
 }

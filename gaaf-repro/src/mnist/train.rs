@@ -1,6 +1,6 @@
-//! Training one MNIST run (paper section 5.1) with dfdx on the CPU, in `f32`,
-//! with per-epoch checkpoints and exact resume, then the analyses of the
-//! selected checkpoint.
+//! Training one MNIST run (paper section 5.1) with dfdx on the CPU or (feature
+//! `cuda`) a GPU ([`MnistDevice`]), in `f32`, with per-epoch checkpoints and
+//! exact resume, then the analyses of the selected checkpoint.
 //!
 //! # What a run does
 //!
@@ -45,17 +45,22 @@
 //! Every random stream is derived from `(seed, purpose, epoch)`: the
 //! initialisation, each epoch's shuffle and each epoch's dropout masks (a dfdx
 //! `Cpu` seeded for the epoch, on which that epoch's batches are built, so the
-//! masks come from it), the fixed batch of the dropout-matched sigmas and the
+//! masks come from it; on CUDA the masks are drawn from it all the same, see
+//! [`MnistDevice`]), the fixed batch of the dropout-matched sigmas and the
 //! Table 3 batch and masks. The validation split and subsets use `seed`
 //! through `gaaf-data`. A run resumed from the checkpoint of epoch `k`
 //! therefore continues exactly as an uninterrupted run would; on one machine
-//! with one matmul thread count, the same seed gives bit-identical results.
+//! with one matmul thread count, the same seed gives bit-identical results on
+//! the CPU. On CUDA a run draws the same weights and masks, but cuBLAS and
+//! the GPU's arithmetic differ from the CPU's, so results are close, not
+//! equal; whether they repeat bit for bit on one GPU is untested.
 //! Plain SGD keeps no optimiser state, so the weights are a complete
 //! checkpoint (with, for the dropout-matched variant, each epoch's sigmas in
 //! the checkpoint state).
 
 use super::analysis::layer_correlation;
-use super::model::{self, rows, Act, Layers, Net, CLASSES, HIDDEN, INPUT};
+use super::device::{DfdxDevice, MnistDevice};
+use super::model::{rows, Act, Layers, Net, Rows, CLASSES, HIDDEN, INPUT};
 use super::sgd::sgd_step;
 use super::{Config, Epoch, Histogram, Run, Variant, NET_BINS, NET_RANGE};
 use crate::error::Result;
@@ -103,6 +108,30 @@ pub fn train(
     sweep::train(Trainer::new(config, data)?, checkpoint_dir, progress)
 }
 
+/// As [`train`], on `device`.
+///
+/// # Errors
+///
+/// As [`train`], and [`crate::Error::Unsupported`] (before any training) for
+/// a variant `device` cannot run.
+pub fn train_on(
+    config: &Config,
+    data: &RunData,
+    device: &DfdxDevice,
+    checkpoint_dir: &Path,
+    progress: &dyn Progress,
+) -> Result<Run> {
+    match device {
+        DfdxDevice::Cpu => train(config, data, checkpoint_dir, progress),
+        #[cfg(feature = "cuda")]
+        DfdxDevice::Cuda { ordinal } => {
+            let dev = super::device::open_cuda(*ordinal)?;
+            let trainer = Trainer::on(config, data, &dev, device.machine_note())?;
+            sweep::train(trainer, checkpoint_dir, progress)
+        }
+    }
+}
+
 /// As [`train`], but stops once `stop_after` epochs are done and
 /// checkpointed (`None`: never), as an interrupted run would.
 ///
@@ -121,28 +150,49 @@ pub fn train_until(
     sweep::train_until(&mut trainer, checkpoint_dir, progress, stop_after)
 }
 
-/// One MNIST run as the shared epoch loop drives it.
-pub struct Trainer<'a> {
+/// One MNIST run as the shared epoch loop drives it, on dfdx device `D`.
+pub struct Trainer<'a, D: MnistDevice = Cpu> {
     config: &'a Config,
     data: &'a RunData,
-    dev: Cpu,
-    net: Net,
+    dev: D,
+    net: Net<D>,
     /// Allocated once and reused by every batch (dfdx moves them into the
     /// tape and hands them back from `backward`).
-    grads: Option<Gradients<f32, Cpu>>,
+    grads: Option<Gradients<f32, D>>,
+    /// Appended to the run's machine line (the device, off the CPU).
+    machine_note: Option<String>,
 }
 
 impl<'a> Trainer<'a> {
-    /// A freshly initialised model for `config` on `data`.
+    /// A freshly initialised model for `config` on `data`, on the CPU.
     ///
     /// # Errors
     ///
     /// [`crate::Error::InvalidConfig`] for a configuration out of range; the
     /// activation's for a shape it refuses.
     pub fn new(config: &'a Config, data: &'a RunData) -> Result<Self> {
+        Self::on(config, data, &Cpu::default(), None)
+    }
+}
+
+impl<'a, D: MnistDevice> Trainer<'a, D> {
+    /// A freshly initialised model for `config` on `data`, on `dev` (see
+    /// [`MnistDevice::init`]); `machine_note` is appended to the run's machine
+    /// line.
+    ///
+    /// # Errors
+    ///
+    /// As [`Trainer::new`], and [`crate::Error::Unsupported`] for the
+    /// dropout-matched variant on a device without it.
+    pub fn on(
+        config: &'a Config,
+        data: &'a RunData,
+        dev: &D,
+        machine_note: Option<String>,
+    ) -> Result<Self> {
         config.validate()?;
-        let dev = Cpu::seed_from_u64(stream_seed(config.seed, Stream::Init, 0));
-        let net = Net::new(config, &dev)?;
+        let (dev, layers) = dev.init(stream_seed(config.seed, Stream::Init, 0));
+        let net = Net::new(config, layers)?;
         let grads = Some(net.layers.alloc_grads());
         Ok(Self {
             config,
@@ -150,6 +200,7 @@ impl<'a> Trainer<'a> {
             dev,
             net,
             grads,
+            machine_note,
         })
     }
 }
@@ -168,13 +219,13 @@ const TENSOR_NAMES: [&str; 8] = [
 
 /// The values of the four layers' weights and biases, in [`TENSOR_NAMES`]'
 /// order, with their shapes.
-fn layer_tensors(layers: &Layers) -> [(Vec<usize>, Vec<f32>); 8] {
-    fn w<const O: usize, const I: usize>(
-        t: &Tensor<Rank2<O, I>, f32, Cpu>,
+fn layer_tensors<D: MnistDevice>(layers: &Layers<D>) -> [(Vec<usize>, Vec<f32>); 8] {
+    fn w<const O: usize, const I: usize, D: MnistDevice>(
+        t: &Tensor<Rank2<O, I>, f32, D>,
     ) -> (Vec<usize>, Vec<f32>) {
         (vec![O, I], t.as_vec())
     }
-    fn b<const O: usize>(t: &Tensor<Rank1<O>, f32, Cpu>) -> (Vec<usize>, Vec<f32>) {
+    fn b<const O: usize, D: MnistDevice>(t: &Tensor<Rank1<O>, f32, D>) -> (Vec<usize>, Vec<f32>) {
         (vec![O], t.as_vec())
     }
     [
@@ -189,7 +240,7 @@ fn layer_tensors(layers: &Layers) -> [(Vec<usize>, Vec<f32>); 8] {
     ]
 }
 
-impl sweep::Trainer for Trainer<'_> {
+impl<D: MnistDevice> sweep::Trainer for Trainer<'_, D> {
     type Config = Config;
     type Record = Epoch;
     /// Per epoch done, the sigma of each hidden layer's dropout-matched shape
@@ -257,7 +308,8 @@ impl sweep::Trainer for Trainer<'_> {
         if config.variant == Variant::DropoutMatched {
             sigmas.push(set_matched_sigmas(&mut self.net, config, data, &self.dev)?);
         }
-        let edev = Cpu::seed_from_u64(stream_seed(config.seed, Stream::Dropout, epoch));
+        // The epoch's dropout masks (see `MnistDevice`).
+        let masks = Cpu::seed_from_u64(stream_seed(config.seed, Stream::Dropout, epoch));
         let n_train = data.train.len();
         let order =
             gaaf_data::shuffled_indices(n_train, stream_seed(config.seed, Stream::Shuffle, epoch));
@@ -269,19 +321,17 @@ impl sweep::Trainer for Trainer<'_> {
             .unwrap_or_else(|| self.net.layers.alloc_grads());
         for chunk in order.chunks(config.batch_size) {
             let (x, y) = data.train.gather(chunk);
-            let x = rows::<INPUT>(&edev, x).traced(grads);
-            let targets = one_hot(&edev, &y);
-            let loss = cross_entropy_with_logits_loss(self.net.logits(x, true), targets);
+            let x = self.dev.batch_rows::<INPUT>(&masks, x).traced(grads);
+            let targets = self.dev.batch_rows::<CLASSES>(&masks, one_hot(&y));
+            let loss = cross_entropy_with_logits_loss(self.net.logits(x, Some(&masks)), targets);
             loss_sum += f64::from(loss.array());
             grads = loss.backward();
-            // Read in place: `Gradients::get` would copy each buffer twice
-            // (into a tensor, then `as_vec`), 2 MB a step.
             let layers = &self.net.layers;
-            grad_sum[0] += mean_abs(grads.get_or_alloc_mut(&layers.0.weight)?);
-            grad_sum[1] += mean_abs(grads.get_or_alloc_mut(&layers.1.weight)?);
-            grad_sum[2] += mean_abs(grads.get_or_alloc_mut(&layers.2.weight)?);
-            grad_sum[3] += mean_abs(grads.get_or_alloc_mut(&layers.3.weight)?);
-            sgd_step(&mut self.net.layers, &grads, config.lr)?;
+            grad_sum[0] += D::grad_mean_abs(&mut grads, &layers.0.weight)?;
+            grad_sum[1] += D::grad_mean_abs(&mut grads, &layers.1.weight)?;
+            grad_sum[2] += D::grad_mean_abs(&mut grads, &layers.2.weight)?;
+            grad_sum[3] += D::grad_mean_abs(&mut grads, &layers.3.weight)?;
+            sgd_step(&mut self.net.layers, &grads, config.lr).map_err(D::device_error)?;
             self.net.layers.zero_grads(&mut grads);
             progress.batch_done();
         }
@@ -306,42 +356,30 @@ impl sweep::Trainer for Trainer<'_> {
             }
         }
         let mut result = analyse(&self.net, config, self.data, &self.dev, state);
+        if let Some(note) = &self.machine_note {
+            result.machine = format!("{}; {note}", result.machine);
+        }
         result.seconds = run_seconds();
         Ok(result)
     }
 }
 
-/// The mean of `|g|`, summed in `f64`. Eight running sums, one per lane,
-/// so that the loop vectorises (one sum would fix the order of the additions,
-/// which the compiler must keep).
-fn mean_abs(g: &[f32]) -> f64 {
-    const LANES: usize = 8;
-    let mut sums = [0.0f64; LANES];
-    let chunks = g.chunks_exact(LANES);
-    let tail: f64 = chunks.remainder().iter().map(|v| f64::from(v.abs())).sum();
-    for chunk in chunks {
-        for (sum, v) in sums.iter_mut().zip(chunk) {
-            *sum += f64::from(v.abs());
-        }
-    }
-    (sums.iter().sum::<f64>() + tail) / g.len().max(1) as f64
-}
-
-fn one_hot(dev: &Cpu, labels: &[u8]) -> model::Rows<CLASSES> {
+/// `labels` one-hot, row-major `(labels, CLASSES)`.
+fn one_hot(labels: &[u8]) -> Vec<f32> {
     let mut t = vec![0.0f32; labels.len() * CLASSES];
     for (row, &l) in labels.iter().enumerate() {
         t[row * CLASSES + usize::from(l)] = 1.0;
     }
-    rows(dev, t)
+    t
 }
 
 /// Fraction of `split` classified correctly (no dropout).
-fn accuracy(net: &Net, split: &Split, dev: &Cpu) -> f64 {
+fn accuracy<D: MnistDevice>(net: &Net<D>, split: &Split, dev: &D) -> f64 {
     let mut correct = 0usize;
     let idx: Vec<usize> = (0..split.len()).collect();
     for chunk in idx.chunks(EVAL_CHUNK) {
         let (x, y) = split.gather(chunk);
-        let logits = net.logits(rows::<INPUT>(dev, x), false).as_vec();
+        let logits = net.logits(rows::<INPUT, D>(dev, x), None).as_vec();
         for (row, &label) in logits.chunks_exact(CLASSES).zip(&y) {
             let mut arg = 0;
             for (k, v) in row.iter().enumerate() {
@@ -357,11 +395,11 @@ fn accuracy(net: &Net, split: &Split, dev: &Cpu) -> f64 {
 
 /// Sets the dropout-matched activations from the current weights (see the
 /// module docs) and returns the three sigmas.
-fn set_matched_sigmas(
-    net: &mut Net,
+fn set_matched_sigmas<D: MnistDevice>(
+    net: &mut Net<D>,
     config: &Config,
     data: &RunData,
-    dev: &Cpu,
+    dev: &D,
 ) -> Result<Vec<f64>> {
     let order = gaaf_data::shuffled_indices(
         data.train.len(),
@@ -369,7 +407,7 @@ fn set_matched_sigmas(
     );
     let take = config.batch_size.min(order.len());
     let (x, _) = data.train.gather(&order[..take]);
-    let x = rows::<INPUT>(dev, x);
+    let x = rows::<INPUT, D>(dev, x);
     let p = config.dropout_p;
     net.acts[0] = Act::matched(config, 0.0)?;
     let h1 = net.acts[0].apply(net.layers.0.forward(x));
@@ -391,22 +429,22 @@ fn set_matched_sigmas(
 
 /// The mean over rows `n` and units `j` of `sum_i (W_ji x_ni)^2`, that is
 /// the mean of `x^2 (W^2)^T`.
-fn mean_sum_sq<const I: usize, const O: usize>(
-    x: model::Rows<I>,
-    w: &Tensor<Rank2<O, I>, f32, Cpu>,
+fn mean_sum_sq<const I: usize, const O: usize, D: MnistDevice>(
+    x: Rows<I, D>,
+    w: &Tensor<Rank2<O, I>, f32, D>,
 ) -> f64 {
-    let wt: Tensor<Rank2<I, O>, f32, Cpu> = w.clone().square().permute();
-    let mean: Tensor<Rank0, f32, Cpu> = x.square().matmul(wt).mean();
+    let wt: Tensor<Rank2<I, O>, f32, D> = w.clone().square().permute();
+    let mean: Tensor<Rank0, f32, D> = x.square().matmul(wt).mean();
     f64::from(mean.array())
 }
 
 /// The analyses of the selected checkpoint (module docs).
-fn analyse(
-    net: &Net,
+fn analyse<D: MnistDevice>(
+    net: &Net<D>,
     config: &Config,
     data: &RunData,
-    dev: &Cpu,
-    state: &RunState<Trainer<'_>>,
+    dev: &D,
+    state: &RunState<Trainer<'_, D>>,
 ) -> Run {
     let test_acc = accuracy(net, &data.test, dev);
     let n = data.test.len();
@@ -415,7 +453,7 @@ fn analyse(
     let idx: Vec<usize> = (0..n).collect();
     for chunk in idx.chunks(EVAL_CHUNK) {
         let (x, _) = data.test.gather(chunk);
-        let probe = net.probe(rows::<INPUT>(dev, x), None);
+        let probe = net.probe(rows::<INPUT, D>(dev, x), None);
         for l in 0..3 {
             nets[l].extend_from_slice(&probe.nets[l]);
             outs[l].extend_from_slice(&probe.outputs[l]);
@@ -436,7 +474,7 @@ fn analyse(
         })
         .collect();
     let net_variance =
-        (config.variant == Variant::Dropout).then(|| net_variance(net, config, data));
+        (config.variant == Variant::Dropout).then(|| net_variance(net, config, data, dev));
     let best = state.best_epoch;
     let grad_info = (0..4)
         .map(|k| {
@@ -463,7 +501,12 @@ fn analyse(
 }
 
 /// Table 3 (module docs).
-fn net_variance(net: &Net, config: &Config, data: &RunData) -> Vec<f64> {
+fn net_variance<D: MnistDevice>(
+    net: &Net<D>,
+    config: &Config,
+    data: &RunData,
+    dev: &D,
+) -> Vec<f64> {
     let order = gaaf_data::shuffled_indices(
         data.train.len(),
         stream_seed(config.seed, Stream::NetVariance, 0),
@@ -471,10 +514,10 @@ fn net_variance(net: &Net, config: &Config, data: &RunData) -> Vec<f64> {
     let take = NET_VARIANCE_BATCH.min(order.len());
     let (x, _) = data.train.gather(&order[..take]);
     let mdev = Cpu::seed_from_u64(stream_seed(config.seed, Stream::NetVariance, 1));
-    let x = rows::<INPUT>(&mdev, x);
+    let x = dev.batch_rows::<INPUT>(&mdev, x);
     let mut sums: Vec<Vec<(f64, f64)>> = Vec::new();
     for _ in 0..NET_VARIANCE_PASSES {
-        let probe = net.probe(x.clone(), Some(config.dropout_p));
+        let probe = net.probe(x.clone(), Some((config.dropout_p, &mdev)));
         if sums.is_empty() {
             sums = probe
                 .nets

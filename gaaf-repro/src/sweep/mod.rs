@@ -4,7 +4,8 @@
 //! the data of a run ([`RunData`]), THE epoch loop with checkpoint and resume
 //! ([`Trainer`], [`train_until`]) and its checkpoint files and state
 //! ([`CheckpointDir`], [`State`], [`weights`]), random streams
-//! ([`stream_seed`]) and machine info ([`machine`]). Files are written with
+//! ([`stream_seed`]), the `--device` flag ([`DeviceChoice`]) and machine info
+//! ([`machine`]). Files are written with
 //! the workspace's one atomic write, [`gaaf_data::write_atomic`].
 //!
 //! An experiment is a folder beside this one (`mnist/`, `conv/`) that
@@ -13,6 +14,7 @@
 
 mod checkpoint;
 mod data;
+mod device;
 mod epochs;
 mod jobs;
 mod options;
@@ -26,6 +28,7 @@ pub mod weights;
 
 pub use checkpoint::CheckpointDir;
 pub use data::{load_dataset, DataSizes, RunData, Split};
+pub use device::{DeviceChoice, DeviceError};
 pub use epochs::{train, train_until, Outcome, RunState, Trainer};
 pub use gaaf_data::write_atomic;
 pub use jobs::{run_jobs, Job};

@@ -1,0 +1,272 @@
+//! The dfdx devices an MNIST run trains on: [`MnistDevice`], the few
+//! operations that differ between them, so that the model and the epoch loop
+//! are one piece of code; and [`DfdxDevice`], the `--device` flag opened.
+//!
+//! # Random streams on every device
+//!
+//! Every random number comes from a dfdx `Cpu` seeded from
+//! `(seed, purpose, epoch)` (see the training module's docs), on every
+//! device, so that a run draws the same numbers wherever it trains:
+//!
+//! - **Initialisation**: the layers are built on `Cpu::seed_from_u64` of the
+//!   initialisation stream and, on CUDA, copied to the device.
+//! - **Dropout masks**: an epoch's masks come from a `Cpu` seeded for that
+//!   epoch. On the CPU the epoch's batches are built on that `Cpu`, and dfdx's
+//!   dropout op draws from the device of the tensor it drops (as before this
+//!   module existed, bit for bit). On CUDA the masks are drawn on that `Cpu`
+//!   (dfdx's dropout op on a tensor of ones: the same generator, seeds and
+//!   order as on the CPU) and multiplied in on the GPU. A dfdx `Cuda` cannot be
+//!   re-seeded, and a second `Cuda` handle per epoch would mix tensors of two
+//!   handles (each with its own kernels, cuBLAS handle, side stream and buffer
+//!   cache) in one computation, which dfdx does not check or promise to
+//!   support: every tensor of a run therefore lives on one `Cuda` handle,
+//!   the run's own (dfdx's `Cuda` is neither `Send` nor `Sync`, so runs side
+//!   by side cannot share one; each run opens its own in its thread).
+
+use super::model::{Arch, Layers, MatchedAct, Rows};
+use super::Variant;
+use crate::error::{Error, Result};
+use crate::sweep::DeviceChoice;
+use dfdx::prelude::*;
+use gaaf_dfdx::{FastTanh, GaafTanh};
+
+#[cfg(feature = "cuda")]
+mod cuda;
+#[cfg(feature = "cuda")]
+pub(crate) use cuda::open as open_cuda;
+
+mod sealed {
+    /// Only this crate's devices are [`super::MnistDevice`]s.
+    pub trait Sealed {}
+}
+
+/// A dfdx device the MNIST model trains on: `Cpu`, and `Cuda` with the `cuda`
+/// feature. Sealed.
+pub trait MnistDevice:
+    sealed::Sealed + Device<f32> + TensorToArray<Rank0, f32, Array = f32>
+{
+    /// The dropout-matched activation on this device; uninhabited on a device
+    /// that has none (its tabulated shape has no CUDA path).
+    type Matched: Clone + std::fmt::Debug;
+
+    /// A freshly initialised model's layers, drawn from
+    /// `Cpu::seed_from_u64(seed)`, and the device the run computes on (the CPU
+    /// one so seeded; on CUDA `self`).
+    fn init(&self, seed: u64) -> (Self, Layers<Self>);
+
+    /// A batch of training rows for an epoch whose dropout masks come from
+    /// `masks` (on the CPU the rows are built on `masks`, whose generator
+    /// dfdx's dropout then draws from).
+    fn batch_rows<const N: usize>(&self, masks: &Cpu, x: Vec<f32>) -> Rows<N, Self>;
+
+    /// Inverted dropout at rate `p` on `h`, masks drawn from `masks`, which on
+    /// the CPU is the device `h` was built on (see [`Self::batch_rows`]).
+    fn dropout<const N: usize, T: Tape<f32, Self>>(
+        h: Rows<N, Self, T>,
+        p: f64,
+        masks: &Cpu,
+    ) -> Rows<N, Self, T>;
+
+    /// Plain tanh (gaaf-dfdx's `FastTanh`).
+    fn tanh<const N: usize, T: Tape<f32, Self>>(z: Rows<N, Self, T>) -> Rows<N, Self, T>;
+
+    /// GAAF-tanh with the exponential shape.
+    fn gaaf<const N: usize, T: Tape<f32, Self>>(
+        m: &GaafTanh,
+        z: Rows<N, Self, T>,
+    ) -> Rows<N, Self, T>;
+
+    /// The dropout-matched activation on this device.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] where it has none.
+    fn matched_act(m: MatchedAct) -> Result<Self::Matched>;
+
+    /// The dropout-matched activation applied to `z`.
+    fn matched<const N: usize, T: Tape<f32, Self>>(
+        m: &Self::Matched,
+        z: Rows<N, Self, T>,
+    ) -> Rows<N, Self, T>;
+
+    /// The mean of `|dE/dw|` over `w`'s gradient in `grads` (allocated as
+    /// zeros if missing).
+    ///
+    /// # Errors
+    ///
+    /// The device's (an allocation failure).
+    fn grad_mean_abs<const O: usize, const I: usize>(
+        grads: &mut Gradients<f32, Self>,
+        w: &Tensor<Rank2<O, I>, f32, Self>,
+    ) -> Result<f64>;
+
+    /// The crate's error for a failure of this device (an allocation).
+    fn device_error(e: Self::Err) -> Error;
+}
+
+impl sealed::Sealed for Cpu {}
+
+impl MnistDevice for Cpu {
+    type Matched = MatchedAct;
+
+    fn init(&self, seed: u64) -> (Self, Layers<Self>) {
+        let dev = Cpu::seed_from_u64(seed);
+        let layers = dev.build_module::<Arch, f32>();
+        (dev, layers)
+    }
+
+    fn batch_rows<const N: usize>(&self, masks: &Cpu, x: Vec<f32>) -> Rows<N, Self> {
+        super::model::rows(masks, x)
+    }
+
+    fn dropout<const N: usize, T: Tape<f32, Self>>(
+        h: Rows<N, Self, T>,
+        p: f64,
+        _masks: &Cpu,
+    ) -> Rows<N, Self, T> {
+        h.dropout(p)
+    }
+
+    fn tanh<const N: usize, T: Tape<f32, Self>>(z: Rows<N, Self, T>) -> Rows<N, Self, T> {
+        FastTanh::default().forward(z)
+    }
+
+    fn gaaf<const N: usize, T: Tape<f32, Self>>(
+        m: &GaafTanh,
+        z: Rows<N, Self, T>,
+    ) -> Rows<N, Self, T> {
+        m.forward(z)
+    }
+
+    fn matched_act(m: MatchedAct) -> Result<MatchedAct> {
+        Ok(m)
+    }
+
+    fn matched<const N: usize, T: Tape<f32, Self>>(
+        m: &MatchedAct,
+        z: Rows<N, Self, T>,
+    ) -> Rows<N, Self, T> {
+        m.forward(z)
+    }
+
+    fn grad_mean_abs<const O: usize, const I: usize>(
+        grads: &mut Gradients<f32, Self>,
+        w: &Tensor<Rank2<O, I>, f32, Self>,
+    ) -> Result<f64> {
+        // Read in place: `Gradients::get` would copy the buffer twice (into a
+        // tensor, then `as_vec`), 2 MB a step.
+        Ok(mean_abs(grads.get_or_alloc_mut(w)?))
+    }
+
+    fn device_error(e: CpuError) -> Error {
+        e.into()
+    }
+}
+
+/// The mean of `|g|`, summed in `f64`. Eight running sums, one per lane,
+/// so that the loop vectorises (one sum would fix the order of the additions,
+/// which the compiler must keep).
+fn mean_abs(g: &[f32]) -> f64 {
+    const LANES: usize = 8;
+    let mut sums = [0.0f64; LANES];
+    let chunks = g.chunks_exact(LANES);
+    let tail: f64 = chunks.remainder().iter().map(|v| f64::from(v.abs())).sum();
+    for chunk in chunks {
+        for (sum, v) in sums.iter_mut().zip(chunk) {
+            *sum += f64::from(v.abs());
+        }
+    }
+    (sums.iter().sum::<f64>() + tail) / g.len().max(1) as f64
+}
+
+/// The `--device` flag, checked, for a sweep of MNIST runs: each run opens
+/// its own dfdx device on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DfdxDevice {
+    /// The CPU (each run seeds its own `Cpu`).
+    Cpu,
+    /// A CUDA device that opened (each run opens its own handle on it).
+    #[cfg(feature = "cuda")]
+    Cuda {
+        /// The device number.
+        ordinal: usize,
+    },
+}
+
+impl DfdxDevice {
+    /// Checks that `choice` opens (on CUDA: opens a handle and drops it).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NoCuda`] for CUDA in a build without the `cuda` feature,
+    /// [`Error::DfdxCuda`] when the CUDA device cannot be opened.
+    pub fn open(choice: DeviceChoice) -> Result<Self> {
+        match choice {
+            DeviceChoice::Cpu => Ok(Self::Cpu),
+            #[cfg(feature = "cuda")]
+            DeviceChoice::Cuda(ordinal) => {
+                cuda::open(ordinal)?;
+                Ok(Self::Cuda { ordinal })
+            }
+            #[cfg(not(feature = "cuda"))]
+            DeviceChoice::Cuda(_) => Err(Error::NoCuda),
+        }
+    }
+
+    /// The device as `--device` names it.
+    pub fn choice(&self) -> DeviceChoice {
+        match self {
+            Self::Cpu => DeviceChoice::Cpu,
+            #[cfg(feature = "cuda")]
+            Self::Cuda { ordinal } => DeviceChoice::Cuda(*ordinal),
+        }
+    }
+
+    /// What a run on this device appends to its machine line (`None` on the
+    /// CPU, whose machine line already says it all).
+    pub fn machine_note(&self) -> Option<String> {
+        match self {
+            Self::Cpu => None,
+            #[cfg(feature = "cuda")]
+            Self::Cuda { ordinal } => Some(format!("dfdx Cuda device {ordinal}")),
+        }
+    }
+
+    /// Whether `variant` can train here.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] for the dropout-matched variant on CUDA (its
+    /// tabulated shape has no CUDA path).
+    pub fn supports(&self, variant: Variant) -> Result<()> {
+        match (self.choice(), variant) {
+            (DeviceChoice::Cuda(_), Variant::DropoutMatched) => Err(Error::Unsupported {
+                variant: variant.name(),
+                device: self.choice().to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mean_abs_is_the_mean_of_absolute_values() {
+        let g: Vec<f32> = (0..19).map(|i| i as f32 - 9.0).collect();
+        let want = g.iter().map(|v| f64::from(v.abs())).sum::<f64>() / 19.0;
+        assert!((mean_abs(&g) - want).abs() < 1e-12);
+        assert_eq!(mean_abs(&[]), 0.0);
+    }
+
+    #[test]
+    fn the_cpu_runs_every_variant() {
+        for v in Variant::ALL {
+            assert!(DfdxDevice::Cpu.supports(v).is_ok());
+        }
+        assert_eq!(DfdxDevice::Cpu.machine_note(), None);
+    }
+}

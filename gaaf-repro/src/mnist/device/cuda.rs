@@ -1,0 +1,119 @@
+//! dfdx's CUDA device for MNIST runs (feature `cuda`): the model's
+//! activations as gaaf-dfdx's CUDA paths (dfdx's own kernels), dropout masks
+//! drawn on a seeded CPU generator and multiplied in on the GPU, and the
+//! gradient statistic computed on the GPU. The dropout-matched variant has no
+//! CUDA path (its tabulated shape runs on the CPU only).
+
+use super::{sealed, MnistDevice};
+use crate::error::{Error, Result};
+use crate::mnist::model::{rows, Layers, MatchedAct, Rows};
+use crate::mnist::Variant;
+use dfdx::nn::ToDevice;
+use dfdx::prelude::*;
+use dfdx::tensor::{Cuda, CudaError};
+use gaaf_dfdx::{FastTanh, GaafTanh};
+use std::convert::Infallible;
+
+/// Opens a handle on CUDA device `ordinal` (each run opens its own). Its own
+/// generator (seed 0) draws nothing: weights and masks come from seeded CPU
+/// generators (see the parent module).
+///
+/// # Errors
+///
+/// [`Error::DfdxCudaOpen`] when there is no CUDA driver, no such device, or
+/// dfdx cannot open it.
+pub(crate) fn open(ordinal: usize) -> Result<Cuda> {
+    use cudarc::driver::result;
+    let fail = |message: String| Error::DfdxCudaOpen {
+        device: ordinal,
+        message,
+    };
+    // dfdx's constructor panics (rather than failing) without a driver or
+    // for a device number out of range: check both first.
+    result::init().map_err(|e| fail(e.to_string()))?;
+    let count = result::device::get_count().map_err(|e| fail(e.to_string()))?;
+    if ordinal >= usize::try_from(count).unwrap_or(0) {
+        return Err(fail(format!("this machine has {count} CUDA device(s)")));
+    }
+    Cuda::try_build(ordinal, 0).map_err(|e| fail(e.to_string()))
+}
+
+fn cuda_error(e: CudaError) -> Error {
+    Error::DfdxCuda {
+        message: e.to_string(),
+    }
+}
+
+impl sealed::Sealed for Cuda {}
+
+impl MnistDevice for Cuda {
+    type Matched = Infallible;
+
+    fn init(&self, seed: u64) -> (Self, Layers<Self>) {
+        let (_, layers) = Cpu::default().init(seed);
+        (self.clone(), layers.to_device(self))
+    }
+
+    fn batch_rows<const N: usize>(&self, _masks: &Cpu, x: Vec<f32>) -> Rows<N, Self> {
+        rows(self, x)
+    }
+
+    /// The mask of dfdx's dropout op on the CPU (its op on a tensor of ones
+    /// of `h`'s shape, drawn from `masks`: the same seeds, generator and
+    /// order as a CPU run's), then `h * keep / (1 - p)` on the GPU.
+    fn dropout<const N: usize, T: Tape<f32, Self>>(
+        h: Rows<N, Self, T>,
+        p: f64,
+        masks: &Cpu,
+    ) -> Rows<N, Self, T> {
+        let shape = *h.shape();
+        let ones: Tensor<(usize, Const<N>), f32, Cpu> = masks.ones_like(&shape);
+        let keep: Vec<f32> = ones
+            .dropout(p)
+            .as_vec()
+            .into_iter()
+            .map(|v| if v == 0.0 { 0.0 } else { 1.0 })
+            .collect();
+        let keep = h.device().tensor_from_vec(keep, shape);
+        (h * keep) / (1.0 - p) as f32
+    }
+
+    fn tanh<const N: usize, T: Tape<f32, Self>>(z: Rows<N, Self, T>) -> Rows<N, Self, T> {
+        FastTanh::default().forward(z)
+    }
+
+    fn gaaf<const N: usize, T: Tape<f32, Self>>(
+        m: &GaafTanh,
+        z: Rows<N, Self, T>,
+    ) -> Rows<N, Self, T> {
+        m.forward(z)
+    }
+
+    fn matched_act(_: MatchedAct) -> Result<Infallible> {
+        Err(Error::Unsupported {
+            variant: Variant::DropoutMatched.name(),
+            device: "cuda".to_string(),
+        })
+    }
+
+    fn matched<const N: usize, T: Tape<f32, Self>>(
+        m: &Infallible,
+        _: Rows<N, Self, T>,
+    ) -> Rows<N, Self, T> {
+        match *m {}
+    }
+
+    /// Computed on the GPU; one number comes back.
+    fn grad_mean_abs<const O: usize, const I: usize>(
+        grads: &mut Gradients<f32, Self>,
+        w: &Tensor<Rank2<O, I>, f32, Self>,
+    ) -> Result<f64> {
+        grads.get_or_alloc_mut(w).map_err(cuda_error)?;
+        let mean: Tensor<Rank0, f32, Cuda> = grads.get(w).abs().mean();
+        Ok(f64::from(mean.array()))
+    }
+
+    fn device_error(e: CudaError) -> Error {
+        cuda_error(e)
+    }
+}
