@@ -16,7 +16,7 @@ rm -rf "$B" && mkdir -p "$B/data"
 cargo build --release -p gaaf-repro --features cuda
 cp "$CARGO_TARGET_DIR/release/gaaf-repro" "$B/"
 # The CUDA tests: gaaf-dfdx's (GPU vs fused CPU op) and gaaf-repro's (an
-# MNIST epoch on the GPU vs the CPU); their executables, found from cargo's
+# MNIST epoch on the GPU vs the CPU, tests/cuda.rs); their executables, found from cargo's
 # JSON messages.
 cargo test --release -p gaaf-dfdx -p gaaf-repro --features gaaf-dfdx/cuda,gaaf-repro/cuda \
     --no-run --message-format=json 2>/dev/null |
@@ -27,7 +27,7 @@ for line in sys.stdin:
     if m.get("reason") != "compiler-artifact" or not m.get("executable"):
         continue
     t = m["target"]
-    name = {("gaaf-dfdx", "cuda"): "dfdx-cuda-test", ("gaaf-repro", "gaaf_repro"): "repro-lib-test"}.get(
+    name = {("gaaf-dfdx", "cuda"): "dfdx-cuda-test", ("gaaf-repro", "cuda"): "repro-cuda-test"}.get(
         (m["package_id"].split("#")[0].split("/")[-1].split("@")[0], t["name"]))
     if name and m["profile"]["test"]:
         shutil.copy(m["executable"], sys.argv[1] + "/" + name)

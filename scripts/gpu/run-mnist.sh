@@ -20,7 +20,7 @@ log() { echo "== $* ($(date -u +%H:%M:%S))"; }
 {
   log machine; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv
   log "gaaf-dfdx CUDA test"; "$B/dfdx-cuda-test" --ignored --nocapture
-  log "gaaf-repro CUDA test"; "$B/repro-lib-test" --ignored --nocapture cuda
+  log "gaaf-repro CUDA test"; "$B/repro-cuda-test" --ignored --nocapture
   log "one epoch per variant"
   /usr/bin/time -v "$B/gaaf-repro" mnist --device cuda --variants base,dropout,gaaf \
       --seeds 1 --max-epochs 1 --out "$OUT/epoch" 2>&1 | grep -E 'error|Elapsed|test|seed'
