@@ -28,7 +28,8 @@ use super::Variant;
 use crate::error::{Error, Result};
 use crate::sweep::DeviceChoice;
 use dfdx::prelude::*;
-use gaaf_dfdx::{FastTanh, GaafTanh};
+use gaaf_dfdx::GaafDevice;
+use gaaf_shapes::{GaafTwins, GaussianBump, Twin};
 
 #[cfg(feature = "cuda")]
 mod cuda;
@@ -42,8 +43,15 @@ mod sealed {
 
 /// A dfdx device the MNIST model trains on: `Cpu`, and `Cuda` with the `cuda`
 /// feature. Sealed.
+///
+/// Plain tanh and GAAF-tanh are gaaf-dfdx's `FastTanh` and `GaafTanh` on every
+/// device (its [`GaafDevice`] impls), so they are supertraits, not methods.
 pub trait MnistDevice:
-    sealed::Sealed + Device<f32> + TensorToArray<Rank0, f32, Array = f32>
+    sealed::Sealed
+    + Device<f32>
+    + TensorToArray<Rank0, f32, Array = f32>
+    + GaafDevice<f32, gaaf_shapes::Tanh>
+    + GaafDevice<f32, <GaafTwins<gaaf_shapes::Tanh, GaussianBump<f64>> as Twin<f32>>::Fn>
 {
     /// The dropout-matched activation on this device; uninhabited on a device
     /// that has none (its tabulated shape has no CUDA path).
@@ -65,15 +73,6 @@ pub trait MnistDevice:
         h: Rows<N, Self, T>,
         p: f64,
         masks: &Cpu,
-    ) -> Rows<N, Self, T>;
-
-    /// Plain tanh (gaaf-dfdx's `FastTanh`).
-    fn tanh<const N: usize, T: Tape<f32, Self>>(z: Rows<N, Self, T>) -> Rows<N, Self, T>;
-
-    /// GAAF-tanh with the exponential shape.
-    fn gaaf<const N: usize, T: Tape<f32, Self>>(
-        m: &GaafTanh,
-        z: Rows<N, Self, T>,
     ) -> Rows<N, Self, T>;
 
     /// The dropout-matched activation on this device.
@@ -125,17 +124,6 @@ impl MnistDevice for Cpu {
         _masks: &Cpu,
     ) -> Rows<N, Self, T> {
         h.dropout(p)
-    }
-
-    fn tanh<const N: usize, T: Tape<f32, Self>>(z: Rows<N, Self, T>) -> Rows<N, Self, T> {
-        FastTanh::default().forward(z)
-    }
-
-    fn gaaf<const N: usize, T: Tape<f32, Self>>(
-        m: &GaafTanh,
-        z: Rows<N, Self, T>,
-    ) -> Rows<N, Self, T> {
-        m.forward(z)
     }
 
     fn matched_act(m: MatchedAct) -> Result<MatchedAct> {

@@ -8,7 +8,7 @@ use super::{Config, Variant};
 use crate::error::Result;
 use dfdx::nn::modules;
 use dfdx::prelude::*;
-use gaaf_dfdx::{Gaaf, GaafTanh};
+use gaaf_dfdx::{FastTanh, Gaaf, GaafTanh};
 use gaaf_shapes::{DropoutMatched, GaussianBump, GradAccel, Recast, Tabulated, Tanh};
 
 /// Input pixels.
@@ -61,8 +61,8 @@ pub(crate) enum Act<D: MnistDevice> {
 impl<D: MnistDevice> Act<D> {
     pub(crate) fn apply<const N: usize, T: Tape<f32, D>>(&self, z: Rows<N, D, T>) -> Rows<N, D, T> {
         match self {
-            Act::Tanh => D::tanh(z),
-            Act::Gaaf(m) => D::gaaf(m, z),
+            Act::Tanh => FastTanh::default().forward(z),
+            Act::Gaaf(m) => m.forward(z),
             Act::Matched(m) => D::matched(m, z),
         }
     }

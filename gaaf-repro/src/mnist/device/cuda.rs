@@ -11,7 +11,6 @@ use crate::mnist::Variant;
 use dfdx::nn::ToDevice;
 use dfdx::prelude::*;
 use dfdx::tensor::{Cuda, CudaError};
-use gaaf_dfdx::{FastTanh, GaafTanh};
 use std::convert::Infallible;
 
 /// Opens a handle on CUDA device `ordinal` (each run opens its own). Its own
@@ -76,17 +75,6 @@ impl MnistDevice for Cuda {
             .collect();
         let keep = h.device().tensor_from_vec(keep, shape);
         (h * keep) / (1.0 - p) as f32
-    }
-
-    fn tanh<const N: usize, T: Tape<f32, Self>>(z: Rows<N, Self, T>) -> Rows<N, Self, T> {
-        FastTanh::default().forward(z)
-    }
-
-    fn gaaf<const N: usize, T: Tape<f32, Self>>(
-        m: &GaafTanh,
-        z: Rows<N, Self, T>,
-    ) -> Rows<N, Self, T> {
-        m.forward(z)
     }
 
     fn matched_act(_: MatchedAct) -> Result<Infallible> {
