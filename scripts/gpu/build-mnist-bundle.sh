@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Builds, on a machine WITHOUT a GPU, everything the MNIST GPU check needs,
-# into target/gpu-bundle/ (about 60 MB), to be carried to a GPU machine that
-# has no Rust, then run there with scripts/gpu/run-mnist.sh.
+# into target/gpu-bundle/ and packs it as target/gpu-bundle.tar.xz (about
+# 26 MB: the binaries are 100 MB, mostly candle's embedded PTX, over the
+# device tool's 64 MiB carry limit), to be carried to a GPU machine that has
+# no Rust and run there:
+#   python3 -c "import tarfile; tarfile.open('target/gpu-bundle.tar.xz').extractall('gpu-bundle')"
+#   bash gpu-bundle/run-mnist.sh
 #
 # usage: bash scripts/gpu/build-mnist-bundle.sh
 # needs: ../shared/tools/cuda-toolkit-from-wheels.sh (a CUDA 13.0 toolkit
@@ -33,7 +37,9 @@ for line in sys.stdin:
         shutil.copy(m["executable"], sys.argv[1] + "/" + name)
         print("bundled", name)
 ' "$B"
-cp -L "$GAAF_DATA_DIR"/mnist/*-ubyte* "$B/data/" 2>/dev/null || cp -L "$GAAF_DATA_DIR"/mnist/* "$B/data/"
+cp -L "$GAAF_DATA_DIR"/mnist/* "$B/data/"
 cp scripts/gpu/run-mnist.sh "$B/"
-du -sh "$B"
-echo "carry target/gpu-bundle; run there: bash target/gpu-bundle/run-mnist.sh"
+strip "$B/gaaf-repro" "$B"/*-test
+tar -C "$B" -cf - . | xz -T2 -6 > target/gpu-bundle.tar.xz
+ls -la target/gpu-bundle.tar.xz
+echo "carry target/gpu-bundle.tar.xz; there: unpack it (see this script's header) and run gpu-bundle/run-mnist.sh"

@@ -5,7 +5,7 @@
 # dropout-matched shape has no CUDA path) within the time left. Everything
 # it prints and writes goes to $OUT (default ./gpu-out).
 #
-# usage: bash target/gpu-bundle/run-mnist.sh [SECONDS_FOR_THE_SEED]
+# usage: bash gpu-bundle/run-mnist.sh [SECONDS_FOR_THE_SEED]   (the unpacked bundle)
 set -uo pipefail
 B=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-$PWD/gpu-out}
