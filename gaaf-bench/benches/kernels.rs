@@ -20,7 +20,8 @@
 //! can only call in the C library, one element at a time. The exact dropout-matched activation integrates over 64 quadrature
 //! nodes per element (about 1.4 s for 1M elements), so it runs on 64K elements
 //! only, with flat sampling (the same iteration count in every sample), to keep
-//! its time to seconds; its tabulated form, the one training uses, runs at
+//! its time to seconds; its tabulated form (1024 nodes) and its fitted form
+//! (`DropoutMatchedTanh`, 32 Chebyshev terms, the one training uses) run at
 //! every size.
 
 use criterion::{
@@ -28,8 +29,8 @@ use criterion::{
 };
 use gaaf_bench::copy::copy_non_temporal;
 use gaaf_bench::{
-    dropout_matched_tabulated_tanh, dropout_matched_tanh, inputs, DROPOUT_MATCHED_SIZE,
-    KERNEL_SIZES,
+    dropout_matched_fitted_tanh, dropout_matched_tabulated_tanh, dropout_matched_tanh, inputs,
+    DROPOUT_MATCHED_SIZE, KERNEL_SIZES,
 };
 use gaaf_core::Error;
 use gaaf_shapes::{gaaf_relu, gaaf_tanh, kernel, Differentiable, Relu, Tanh};
@@ -213,6 +214,14 @@ fn activations(c: &mut Criterion) {
         c,
         "gaaf-dropout-matched-tabulated",
         &dropout_matched_tabulated_tanh(),
+        dispatched(),
+        all,
+        SamplingMode::Auto,
+    );
+    bench_activation(
+        c,
+        "gaaf-dropout-matched-fitted",
+        &dropout_matched_fitted_tanh(),
         dispatched(),
         all,
         SamplingMode::Auto,

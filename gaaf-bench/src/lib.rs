@@ -4,7 +4,7 @@
 
 pub mod copy;
 
-use gaaf_shapes::{DropoutMatched, Gaaf, GradAccel, Tabulated, Tanh};
+use gaaf_shapes::{DropoutMatched, DropoutMatchedTanh, Gaaf, GradAccel, Tabulated, Tanh};
 
 /// Element counts of the kernel benchmarks: 1M and 16M `f32`.
 pub const KERNEL_SIZES: [usize; 2] = [1 << 20, 1 << 24];
@@ -53,11 +53,18 @@ pub fn dropout_matched_tanh() -> gaaf_shapes::GaafDropoutMatched<Tanh, f32> {
 }
 
 /// The same activation with its shape tabulated (1024 nodes), as gaaf-repro
-/// trains with it.
+/// trained with it until 2026-12-03.
 pub fn dropout_matched_tabulated_tanh() -> Gaaf<Tanh, Tabulated<f32, 1024>, f32> {
     let shape = DropoutMatched::new(Tanh, 1.0)
         .and_then(|s| s.tabulated())
         .expect("sigma = 1 is valid");
+    gaaf_shapes::gaaf(Tanh, shape, GradAccel::paper())
+}
+
+/// The same activation with the fitted shape ([`DropoutMatchedTanh`], 32
+/// Chebyshev terms), as gaaf-repro trains with it.
+pub fn dropout_matched_fitted_tanh() -> Gaaf<Tanh, DropoutMatchedTanh<f32>, f32> {
+    let shape = DropoutMatchedTanh::new(1.0).expect("sigma = 1 is valid");
     gaaf_shapes::gaaf(Tanh, shape, GradAccel::paper())
 }
 

@@ -16,8 +16,10 @@
 //!   ReLU (`sigmoid(5 (x + 0.5))`); also [`Constant`].
 //! - [`DropoutMatched`]: beyond the paper, the shape that supplies the slope
 //!   dropout's noise would (Eq. 6), from a noise level or a dropout rate
-//!   ([`dropout_sigma`]), computed with [`GaussHermite`] quadrature, and
-//!   [`Tabulated`], which makes such a costly shape O(1) per element.
+//!   ([`dropout_sigma`]), computed with [`GaussHermite`] quadrature;
+//!   [`DropoutMatchedTanh`], the same shape for tanh as a fitted formula that
+//!   slice kernels vectorise (the one to train with); and [`Tabulated`],
+//!   which makes any costly shape O(1) per element.
 //! - [`gaaf`], [`gaaf_tanh`], [`gaaf_relu`], [`gaaf_dropout_matched`]: the
 //!   combinator `phi + g*s`, which is `gaaf-core`'s [`Gaaf`] and is itself
 //!   [`Differentiable`], so GAAF goes wherever an activation goes. The
@@ -69,6 +71,7 @@
 mod activation;
 mod constant;
 mod dropout_matched;
+mod dropout_matched_tanh;
 mod error;
 mod gaaf;
 mod gaussian_bump;
@@ -83,6 +86,7 @@ mod twins;
 pub use activation::{Activation, Identity, Relu, Sigmoid, Tanh};
 pub use constant::Constant;
 pub use dropout_matched::{dropout_sigma, DropoutMatched, DropoutScaling, DEFAULT_NODES};
+pub use dropout_matched_tanh::{DropoutMatchedTanh, FIT_TERMS, MAX_FIT_SIGMA};
 pub use error::Error;
 pub use gaaf::{
     gaaf, gaaf_dropout_matched, gaaf_relu, gaaf_tanh, GaafDropoutMatched, GaafRelu, GaafTanh,

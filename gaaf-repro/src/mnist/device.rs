@@ -54,7 +54,7 @@ pub trait MnistDevice:
     + GaafDevice<f32, <GaafTwins<gaaf_shapes::Tanh, GaussianBump<f64>> as Twin<f32>>::Fn>
 {
     /// The dropout-matched activation on this device; uninhabited on a device
-    /// that has none (its tabulated shape has no CUDA path).
+    /// that has none (its fitted shape has no CUDA path).
     type Matched: Clone + std::fmt::Debug;
 
     /// A freshly initialised model's layers, drawn from
@@ -226,7 +226,7 @@ impl DfdxDevice {
     /// # Errors
     ///
     /// [`Error::Unsupported`] for the dropout-matched variant on CUDA (its
-    /// tabulated shape has no CUDA path).
+    /// fitted shape has no CUDA path).
     pub fn supports(&self, variant: Variant) -> Result<()> {
         match (self.choice(), variant) {
             (DeviceChoice::Cuda(_), Variant::DropoutMatched) => Err(Error::Unsupported {

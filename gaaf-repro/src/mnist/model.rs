@@ -9,7 +9,7 @@ use crate::error::Result;
 use dfdx::nn::modules;
 use dfdx::prelude::*;
 use gaaf_dfdx::{FastTanh, Gaaf, GaafTanh};
-use gaaf_shapes::{DropoutMatched, GaussianBump, GradAccel, Recast, Tabulated, Tanh};
+use gaaf_shapes::{DropoutMatchedTanh, GaussianBump, GradAccel, Recast, Tanh};
 
 /// Input pixels.
 pub(crate) const INPUT: usize = 784;
@@ -37,11 +37,9 @@ pub(crate) type Layers<D = Cpu> = (
 /// A batch of rows of `N` features on device `D`.
 pub(crate) type Rows<const N: usize, D = Cpu, T = NoneTape> = Tensor<(usize, Const<N>), f32, D, T>;
 
-/// Nodes of the dropout-matched shape's table (see `Act::matched`).
-const MATCHED_TABLE_NODES: usize = 1024;
-
-/// The GAAF activation with the dropout-matched shape, tabulated.
-pub(crate) type MatchedAct = Gaaf<Tanh, Tabulated<f64, MATCHED_TABLE_NODES>>;
+/// The GAAF activation with the dropout-matched shape, fitted
+/// (gaaf-shapes' `DropoutMatchedTanh`).
+pub(crate) type MatchedAct = Gaaf<Tanh, DropoutMatchedTanh<f64>>;
 
 /// One hidden layer's activation on device `D`.
 #[derive(Debug, Clone)]
@@ -53,7 +51,8 @@ pub(crate) enum Act<D: MnistDevice> {
     Tanh,
     /// GAAF-tanh with the exponential shape.
     Gaaf(GaafTanh),
-    /// GAAF-tanh with the dropout-matched shape (boxed: its table is 8 KB),
+    /// GAAF-tanh with the dropout-matched shape (boxed: its two f32 and two
+    /// f64 coefficient series are 768 bytes),
     /// on a device that has it ([`MnistDevice::Matched`]).
     Matched(Box<D::Matched>),
 }
@@ -76,19 +75,20 @@ impl<D: MnistDevice> Act<D> {
 
     /// GAAF-tanh with the shape matched to net noise of standard deviation
     /// `sigma`. The exact shape costs 64 quadrature nodes per element, about
-    /// ten times a whole training step's activations; its table is within 2e-5
-    /// of it and costs a few multiplications (gaaf-shapes' `tabulated`).
+    /// ten times a whole training step's activations; its fit
+    /// (`DropoutMatchedTanh`, 32 Chebyshev terms) is within 1e-7 of it for
+    /// `sigma <= 1.4` and vectorises. (Until 2026-12-03 a 1024-node table,
+    /// within 2e-5 and 3x slower.)
     ///
     /// # Errors
     ///
-    /// The shape's for `sigma`; [`crate::Error::Unsupported`] on a device
-    /// without the tabulated shape (CUDA).
+    /// The shape's for `sigma` (above `MAX_FIT_SIGMA`, say);
+    /// [`crate::Error::Unsupported`] on a device without the shape (CUDA).
     pub(crate) fn matched(config: &Config, sigma: f64) -> Result<Self> {
-        // Sampled in f32 as before and widened (exactly): the module's f32
-        // twin is this very table.
-        let table: Tabulated<f32, MATCHED_TABLE_NODES> =
-            DropoutMatched::new(Tanh, sigma as f32)?.tabulated()?;
-        let shape: Tabulated<f64, MATCHED_TABLE_NODES> = table.recast()?;
+        // Fitted for the f32 sigma, as the table was sampled in f32: the
+        // module's f32 twin is then the f32 shape of that sigma, bit for bit.
+        let shape: DropoutMatchedTanh<f64> =
+            DropoutMatchedTanh::<f32>::new(sigma as f32)?.recast()?;
         let accel = GradAccel::new(config.gaaf_k)?;
         let act = D::matched_act(MatchedAct::new(Tanh, shape, accel)?)?;
         Ok(Act::Matched(Box::new(act)))

@@ -12,8 +12,9 @@
 //!   layer has no dropout variance). The GAAF variant uses GAAF-tanh with the
 //!   shape `exp(-x^2 / shape_width)` and `K = gaaf_k`.
 //! - **Dropout-matched variant**: GAAF-tanh whose shape is
-//!   `DropoutMatched::new(Tanh, sigma_l)`, tabulated (1024 nodes, within 2e-5
-//!   of the exact shape, `DropoutMatched::tabulated`). At the start of every epoch, on one
+//!   `DropoutMatched::new(Tanh, sigma_l)`, fitted (`DropoutMatchedTanh`, 32
+//!   Chebyshev terms, within 1e-7 of the exact shape for `sigma_l <= 1.4`;
+//!   until 2026-12-03 a 1024-node table, within 2e-5). At the start of every epoch, on one
 //!   fixed batch of `batch_size` training images and with the current
 //!   weights, `S_l` is the mean over the layer's units `j` and the batch of
 //!   `sum_i (W_ji x_i)^2`, where `x` is the layer's input (the previous hidden

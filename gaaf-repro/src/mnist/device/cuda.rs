@@ -2,7 +2,7 @@
 //! activations as gaaf-dfdx's CUDA paths (dfdx's own kernels), dropout masks
 //! drawn on a seeded CPU generator and multiplied in on the GPU, and the
 //! gradient statistic computed on the GPU. The dropout-matched variant has no
-//! CUDA path (its tabulated shape runs on the CPU only).
+//! CUDA path (its fitted shape runs on the CPU only).
 
 use super::{sealed, MnistDevice};
 use crate::error::{Error, Result};
