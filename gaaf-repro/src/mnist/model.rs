@@ -3,7 +3,7 @@
 //! to probe the hidden layers. Generic over the dfdx device
 //! ([`MnistDevice`]: `Cpu`, and `Cuda` with the `cuda` feature).
 
-use super::device::MnistDevice;
+use super::device::{dropout_mask, MnistDevice};
 use super::{Config, Variant};
 use crate::error::Result;
 use dfdx::nn::modules;
@@ -136,9 +136,8 @@ impl<D: MnistDevice> Net<D> {
     }
 
     /// The logits. `train` (the mask source of the epoch, see
-    /// [`MnistDevice::dropout`]) applies the model's dropout, if any
-    /// (inverted dropout as dfdx's dropout op: kept units scaled by
-    /// `1/(1-p)`), to the three hidden outputs.
+    /// [`dropout_mask`]) applies the model's dropout, if any (inverted
+    /// dropout: kept units scaled by `1/(1-p)`), to the three hidden outputs.
     pub(crate) fn logits<T: Tape<f32, D>>(
         &self,
         x: Rows<INPUT, D, T>,
@@ -177,9 +176,22 @@ fn maybe_dropout<const N: usize, D: MnistDevice, T: Tape<f32, D>>(
     p: Option<(f64, &Cpu)>,
 ) -> Rows<N, D, T> {
     match p {
-        Some((p, masks)) => D::dropout(h, p, masks),
+        Some((p, masks)) => dropout(h, p, masks),
         None => h,
     }
+}
+
+/// Inverted dropout at rate `p` on `h`, with the mask of
+/// [`dropout_mask`] drawn from `masks`, on `h`'s device.
+fn dropout<const N: usize, D: MnistDevice, T: Tape<f32, D>>(
+    h: Rows<N, D, T>,
+    p: f64,
+    masks: &Cpu,
+) -> Rows<N, D, T> {
+    let shape = *h.shape();
+    let mask = dropout_mask(masks, p, shape.num_elements());
+    let mask = h.device().tensor_from_vec(mask, shape);
+    h * mask
 }
 
 /// `x` as a tensor on `dev`.

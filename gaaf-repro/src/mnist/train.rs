@@ -7,7 +7,7 @@
 //! - **Model**: 784-512-256-256-10, tanh, dfdx's default Linear
 //!   initialisation (weights and biases uniform in
 //!   `[-1/sqrt(fan_in), 1/sqrt(fan_in)]`). The dropout variant applies
-//!   dfdx's (inverted) dropout at rate `dropout_p` to the outputs of the three
+//!   inverted dropout at rate `dropout_p` to the outputs of the three
 //!   hidden layers while training, not to the input pixels (Table 3: the input
 //!   layer has no dropout variance). The GAAF variant uses GAAF-tanh with the
 //!   shape `exp(-x^2 / shape_width)` and `K = gaaf_k`.
@@ -44,9 +44,8 @@
 //! # Determinism and resume
 //!
 //! Every random stream is derived from `(seed, purpose, epoch)`: the
-//! initialisation, each epoch's shuffle and each epoch's dropout masks (a dfdx
-//! `Cpu` seeded for the epoch, on which that epoch's batches are built, so the
-//! masks come from it; on CUDA the masks are drawn from it all the same, see
+//! initialisation, each epoch's shuffle and each epoch's dropout masks (drawn
+//! from a dfdx `Cpu` seeded for the epoch on every device, see
 //! [`MnistDevice`]), the fixed batch of the dropout-matched sigmas and the
 //! Table 3 batch and masks. The validation split and subsets use `seed`
 //! through `gaaf-data`. A run resumed from the checkpoint of epoch `k`
@@ -322,8 +321,8 @@ impl<D: MnistDevice> sweep::Trainer for Trainer<'_, D> {
             .unwrap_or_else(|| self.net.layers.alloc_grads());
         for chunk in order.chunks(config.batch_size) {
             let (x, y) = data.train.gather(chunk);
-            let x = self.dev.batch_rows::<INPUT>(&masks, x).traced(grads);
-            let targets = self.dev.batch_rows::<CLASSES>(&masks, one_hot(&y));
+            let x = rows::<INPUT, D>(&self.dev, x).traced(grads);
+            let targets = rows::<CLASSES, D>(&self.dev, one_hot(&y));
             let loss = cross_entropy_with_logits_loss(self.net.logits(x, Some(&masks)), targets);
             loss_sum += f64::from(loss.array());
             grads = loss.backward();
@@ -515,7 +514,7 @@ fn net_variance<D: MnistDevice>(
     let take = NET_VARIANCE_BATCH.min(order.len());
     let (x, _) = data.train.gather(&order[..take]);
     let mdev = Cpu::seed_from_u64(stream_seed(config.seed, Stream::NetVariance, 1));
-    let x = dev.batch_rows::<INPUT>(&mdev, x);
+    let x = rows::<INPUT, D>(dev, x);
     let mut sums: Vec<Vec<(f64, f64)>> = Vec::new();
     for _ in 0..NET_VARIANCE_PASSES {
         let probe = net.probe(x.clone(), Some((config.dropout_p, &mdev)));

@@ -6,7 +6,7 @@
 
 use super::{sealed, MnistDevice};
 use crate::error::{Error, Result};
-use crate::mnist::model::{rows, Layers, MatchedAct, Rows};
+use crate::mnist::model::{Layers, MatchedAct, Rows};
 use crate::mnist::Variant;
 use dfdx::nn::ToDevice;
 use dfdx::prelude::*;
@@ -51,30 +51,6 @@ impl MnistDevice for Cuda {
     fn init(&self, seed: u64) -> (Self, Layers<Self>) {
         let (_, layers) = Cpu::default().init(seed);
         (self.clone(), layers.to_device(self))
-    }
-
-    fn batch_rows<const N: usize>(&self, _masks: &Cpu, x: Vec<f32>) -> Rows<N, Self> {
-        rows(self, x)
-    }
-
-    /// The mask of dfdx's dropout op on the CPU (its op on a tensor of ones
-    /// of `h`'s shape, drawn from `masks`: the same seeds, generator and
-    /// order as a CPU run's), then `h * keep / (1 - p)` on the GPU.
-    fn dropout<const N: usize, T: Tape<f32, Self>>(
-        h: Rows<N, Self, T>,
-        p: f64,
-        masks: &Cpu,
-    ) -> Rows<N, Self, T> {
-        let shape = *h.shape();
-        let ones: Tensor<(usize, Const<N>), f32, Cpu> = masks.ones_like(&shape);
-        let keep: Vec<f32> = ones
-            .dropout(p)
-            .as_vec()
-            .into_iter()
-            .map(|v| if v == 0.0 { 0.0 } else { 1.0 })
-            .collect();
-        let keep = h.device().tensor_from_vec(keep, shape);
-        (h * keep) / (1.0 - p) as f32
     }
 
     fn matched_act(_: MatchedAct) -> Result<Infallible> {
