@@ -142,17 +142,15 @@ impl<F: Real, const N: usize> DropoutMatchedTanh<F, N> {
         let s = sigma.to_f64().unwrap_or(0.0);
         let scale = 1.0 + 2.0 * s;
         let (coeffs, slope_coeffs) = fit::<N>(s, scale);
-        let mut out = Self {
-            sigma,
-            scale_sq: narrow("scale", scale * scale)?,
-            coeffs: [F::zero(); N],
-            slope_coeffs: [F::zero(); N],
-        };
-        for k in 0..N {
-            out.coeffs[k] = narrow("coeffs", coeffs[k])?;
-            out.slope_coeffs[k] = narrow("slope_coeffs", slope_coeffs[k])?;
+        // The fit in f64, rounded to `F` as `recast` rounds (exactly for
+        // `sigma`, which came from `F`).
+        DropoutMatchedTanh::<f64, N> {
+            sigma: s,
+            scale_sq: scale * scale,
+            coeffs,
+            slope_coeffs,
         }
-        Ok(out)
+        .recast()
     }
 
     /// The noise level this shape is matched to.

@@ -152,7 +152,7 @@ impl<D: MnistDevice> Net<D> {
 
     /// Runs the layers one by one on `x`, keeping every net and output;
     /// `dropout` applies dropout at that rate after each hidden layer, masks
-    /// from that source (see [`MnistDevice::dropout`]).
+    /// from that source (see [`dropout_mask`]).
     pub(crate) fn probe(&self, x: Rows<INPUT, D>, dropout: Option<(f64, &Cpu)>) -> Probe {
         let z1 = self.layers.0.forward(x);
         let h1 = self.acts[0].apply(z1.clone());
