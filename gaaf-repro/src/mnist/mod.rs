@@ -30,6 +30,7 @@ pub mod analysis;
 mod config;
 mod device;
 mod model;
+mod per_sample;
 pub mod report;
 mod results;
 mod sgd;

@@ -4,6 +4,7 @@
 //! ([`MnistDevice`]: `Cpu`, and `Cuda` with the `cuda` feature).
 
 use super::device::{dropout_mask, MnistDevice};
+use super::per_sample::StepProbes;
 use super::{Config, Variant};
 use crate::error::Result;
 use dfdx::nn::modules;
@@ -138,16 +139,24 @@ impl<D: MnistDevice> Net<D> {
     /// The logits. `train` (the mask source of the epoch, see
     /// [`dropout_mask`]) applies the model's dropout, if any (inverted
     /// dropout: kept units scaled by `1/(1-p)`), to the three hidden outputs.
+    /// `probes` records what Eq. 5 per sample needs (each layer's input, and
+    /// in the backward pass the gradient at each net; see
+    /// [`super::per_sample`]).
     pub(crate) fn logits<T: Tape<f32, D>>(
         &self,
         x: Rows<INPUT, D, T>,
         train: Option<&Cpu>,
+        probes: Option<&StepProbes>,
     ) -> Rows<CLASSES, D, T> {
         let p = self.dropout.zip(train);
-        let h1 = maybe_dropout(self.acts[0].apply(self.layers.0.forward(x)), p);
-        let h2 = maybe_dropout(self.acts[1].apply(self.layers.1.forward(h1)), p);
-        let h3 = maybe_dropout(self.acts[2].apply(self.layers.2.forward(h2)), p);
-        self.layers.3.forward(h3)
+        let x = tap_input(probes, 0, x);
+        let z1 = tap_net(probes, 0, self.layers.0.forward(x));
+        let h1 = tap_input(probes, 1, maybe_dropout(self.acts[0].apply(z1), p));
+        let z2 = tap_net(probes, 1, self.layers.1.forward(h1));
+        let h2 = tap_input(probes, 2, maybe_dropout(self.acts[1].apply(z2), p));
+        let z3 = tap_net(probes, 2, self.layers.2.forward(h2));
+        let h3 = tap_input(probes, 3, maybe_dropout(self.acts[2].apply(z3), p));
+        tap_net(probes, 3, self.layers.3.forward(h3))
     }
 
     /// Runs the layers one by one on `x`, keeping every net and output;
@@ -178,6 +187,30 @@ fn maybe_dropout<const N: usize, D: MnistDevice, T: Tape<f32, D>>(
     match p {
         Some((p, masks)) => dropout(h, p, masks),
         None => h,
+    }
+}
+
+/// `x`, recorded as layer `layer`'s input when probing.
+fn tap_input<const N: usize, D: MnistDevice, T: Tape<f32, D>>(
+    probes: Option<&StepProbes>,
+    layer: usize,
+    x: Rows<N, D, T>,
+) -> Rows<N, D, T> {
+    match probes {
+        Some(p) => p.input(layer, x),
+        None => x,
+    }
+}
+
+/// `z`, with the gradient at it recorded as layer `layer`'s when probing.
+fn tap_net<const N: usize, D: MnistDevice, T: Tape<f32, D>>(
+    probes: Option<&StepProbes>,
+    layer: usize,
+    z: Rows<N, D, T>,
+) -> Rows<N, D, T> {
+    match probes {
+        Some(p) => p.net(layer, z),
+        None => z,
     }
 }
 

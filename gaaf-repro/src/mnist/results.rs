@@ -87,9 +87,21 @@ pub struct Epoch {
     pub train_loss: f64,
     /// Accuracy on the validation split after the epoch, in [0, 1].
     pub val_acc: f64,
-    /// Gradient information of the epoch (Eq. 5): per weight matrix, the mean
-    /// over its iterations of the mean `|dE/dW|`.
+    /// The batch-mean gradient magnitude of the epoch: per weight matrix, the
+    /// mean over its iterations of the mean over weights of `|dL/dW|`, `L` the
+    /// batch's mean loss. At most Eq. 5 (see `grad_info_per_sample`).
     pub grad_info: Vec<f64>,
+    /// Gradient information of the epoch as Eq. 5 writes it: per weight
+    /// matrix, the mean over its iterations of the mean over the batch's
+    /// samples `n` of the mean over weights of `|dE_n/dW|`, `E_n` the loss of
+    /// sample `n` alone. Empty in run files written before 2026-12-03.
+    #[serde(default)]
+    pub grad_info_per_sample: Vec<f64>,
+    /// The dropout-matched variant's shape noise levels for the epoch, one
+    /// per hidden layer (`sigma_1` is 0: no dropout on the pixels); `None`
+    /// for the other variants and in run files written before 2026-12-03.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched_sigmas: Option<Vec<f64>>,
     /// Wall-clock seconds the epoch took.
     pub seconds: f64,
 }

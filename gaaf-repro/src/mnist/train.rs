@@ -61,6 +61,7 @@
 use super::analysis::layer_correlation;
 use super::device::{DfdxDevice, MnistDevice};
 use super::model::{rows, Act, Layers, Net, Rows, CLASSES, HIDDEN, INPUT};
+use super::per_sample::StepProbes;
 use super::sgd::sgd_step;
 use super::{Config, Epoch, Histogram, Run, Variant, NET_BINS, NET_RANGE};
 use crate::error::Result;
@@ -305,9 +306,13 @@ impl<D: MnistDevice> sweep::Trainer for Trainer<'_, D> {
     ) -> Result<Epoch> {
         let (config, data) = (self.config, self.data);
         let t0 = Instant::now();
-        if config.variant == Variant::DropoutMatched {
-            sigmas.push(set_matched_sigmas(&mut self.net, config, data, &self.dev)?);
-        }
+        let matched_sigmas = if config.variant == Variant::DropoutMatched {
+            let s = set_matched_sigmas(&mut self.net, config, data, &self.dev)?;
+            sigmas.push(s.clone());
+            Some(s)
+        } else {
+            None
+        };
         // The epoch's dropout masks (see `MnistDevice`).
         let masks = Cpu::seed_from_u64(stream_seed(config.seed, Stream::Dropout, epoch));
         let n_train = data.train.len();
@@ -315,6 +320,8 @@ impl<D: MnistDevice> sweep::Trainer for Trainer<'_, D> {
             gaaf_data::shuffled_indices(n_train, stream_seed(config.seed, Stream::Shuffle, epoch));
         let mut loss_sum = 0.0;
         let mut grad_sum = [0.0f64; 4];
+        let mut per_sample_sum = [0.0f64; 4];
+        let probes = StepProbes::default();
         let mut grads = self
             .grads
             .take()
@@ -323,9 +330,13 @@ impl<D: MnistDevice> sweep::Trainer for Trainer<'_, D> {
             let (x, y) = data.train.gather(chunk);
             let x = rows::<INPUT, D>(&self.dev, x).traced(grads);
             let targets = rows::<CLASSES, D>(&self.dev, one_hot(&y));
-            let loss = cross_entropy_with_logits_loss(self.net.logits(x, Some(&masks)), targets);
+            let logits = self.net.logits(x, Some(&masks), Some(&probes));
+            let loss = cross_entropy_with_logits_loss(logits, targets);
             loss_sum += f64::from(loss.array());
             grads = loss.backward();
+            for (sum, g) in per_sample_sum.iter_mut().zip(probes.take_per_sample()) {
+                *sum += g;
+            }
             let layers = &self.net.layers;
             grad_sum[0] += D::grad_mean_abs(&mut grads, &layers.0.weight)?;
             grad_sum[1] += D::grad_mean_abs(&mut grads, &layers.1.weight)?;
@@ -343,6 +354,8 @@ impl<D: MnistDevice> sweep::Trainer for Trainer<'_, D> {
             train_loss: loss_sum / batches,
             val_acc,
             grad_info: grad_sum.iter().map(|s| s / batches).collect(),
+            grad_info_per_sample: per_sample_sum.iter().map(|s| s / batches).collect(),
+            matched_sigmas,
             seconds: t0.elapsed().as_secs_f64(),
         })
     }
@@ -379,7 +392,7 @@ fn accuracy<D: MnistDevice>(net: &Net<D>, split: &Split, dev: &D) -> f64 {
     let idx: Vec<usize> = (0..split.len()).collect();
     for chunk in idx.chunks(EVAL_CHUNK) {
         let (x, y) = split.gather(chunk);
-        let logits = net.logits(rows::<INPUT, D>(dev, x), None).as_vec();
+        let logits = net.logits(rows::<INPUT, D>(dev, x), None, None).as_vec();
         for (row, &label) in logits.chunks_exact(CLASSES).zip(&y) {
             let mut arg = 0;
             for (k, v) in row.iter().enumerate() {

@@ -91,6 +91,8 @@ pub(crate) fn run(variant: Variant, seed: u64) -> Run {
             train_loss: 1.0 / e as f64,
             val_acc: 0.9 + 0.02 * e as f64,
             grad_info: grad_info.clone(),
+            grad_info_per_sample: grad_info.iter().map(|g| 3.0 * g).collect(),
+            matched_sigmas: (variant == Variant::DropoutMatched).then(|| vec![0.0, 1.1, 1.2]),
             seconds: 2.5,
         })
         .collect();
