@@ -231,7 +231,8 @@ fn reading(s: &mut String, runs: &[Run]) {
     for v in [Variant::Dropout, Variant::Gaaf, Variant::DropoutMatched] {
         let mut cells = Vec::new();
         for (name, w) in table2::ROWS.into_iter().take(3) {
-            let ours = table2::mean_g(runs, v, w).zip(table2::mean_g(runs, Variant::Base, w));
+            let g = |v| table2::mean_g(runs, v, w, table2::Gradient::PerSample);
+            let ours = g(v).zip(g(Variant::Base));
             if let Some((g, gb)) = ours.filter(|(_, gb)| gb.mean > 0.0) {
                 let mut cell = format!("{name} {:.1}x", g.mean / gb.mean);
                 if let (Some(p), Some(pb)) = (paper::table2(v, w), paper::table2(Variant::Base, w))
@@ -244,7 +245,8 @@ fn reading(s: &mut String, runs: &[Run]) {
         if !cells.is_empty() {
             let _ = writeln!(
                 s,
-                "- Gradient information, {} / base: {}{}.",
+                "- Gradient information (Eq. 5, first {} epochs), {} / base: {}{}.",
+                table2::G_WINDOW,
                 v.name(),
                 cells.join(", "),
                 if v == Variant::Gaaf {
