@@ -1,5 +1,6 @@
 //! The MNIST experiment's report, rebuilt from its [`Run`]s alone:
-//! Tables 1-4 as Markdown with the paper's published values beside ours,
+//! Tables 1-4 as Markdown with the paper's published values beside ours, a
+//! convergence check per run,
 //! Figures 1, 3 and 6 as SVG and a `report.md` that ties them together
 //! ([`write_report`]).
 //!
@@ -12,6 +13,7 @@ use super::{Run, Variant};
 use crate::report_common::write_files;
 pub use crate::report_common::{ReportError, ReportMeta, Written};
 
+mod convergence;
 mod figures;
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -22,6 +24,7 @@ mod table2;
 mod table3;
 mod table4;
 
+pub use convergence::render_convergence;
 pub use figures::{render_fig1, render_fig3, render_fig6};
 pub use summary::render_report;
 pub use table1::render_table1;
@@ -70,6 +73,7 @@ pub fn write_report(runs: &[Run], out: &Path, meta: &ReportMeta) -> Result<Writt
             ("table2.md", render_table2(runs)),
             ("table3.md", render_table3(runs)),
             ("table4.md", render_table4(runs)),
+            ("convergence.md", render_convergence(runs)),
             ("fig1.svg", render_fig1(runs)?),
             ("fig3.svg", render_fig3(runs)?),
             ("fig6.svg", render_fig6(runs)?),
