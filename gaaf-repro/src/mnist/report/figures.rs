@@ -12,11 +12,11 @@ use super::ReportError;
 use crate::mnist::{Histogram, Run, Variant};
 
 /// One curve of a panel.
-struct Series {
-    label: String,
-    color: RGBColor,
-    dashed: bool,
-    points: Vec<(f64, f64)>,
+pub(super) struct Series {
+    pub(super) label: String,
+    pub(super) color: RGBColor,
+    pub(super) dashed: bool,
+    pub(super) points: Vec<(f64, f64)>,
 }
 
 /// One panel: a hidden layer.
@@ -28,7 +28,8 @@ struct Panel {
 const WIDTH: u32 = 1320;
 const HEIGHT: u32 = 440;
 
-fn style(variant: Variant) -> (RGBColor, bool) {
+/// Each model's colour, and whether its curve is dashed (the GAAF models).
+pub(super) fn style(variant: Variant) -> (RGBColor, bool) {
     match variant {
         Variant::Base => (RGBColor(31, 119, 180), false),
         Variant::Dropout => (RGBColor(214, 39, 40), false),

@@ -14,6 +14,7 @@ use crate::report_common::write_files;
 pub use crate::report_common::{ReportError, ReportMeta, Written};
 
 mod convergence;
+mod fig_gradient;
 mod figures;
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -25,6 +26,7 @@ mod table3;
 mod table4;
 
 pub use convergence::render_convergence;
+pub use fig_gradient::render_fig_gradient;
 pub use figures::{render_fig1, render_fig3, render_fig6};
 pub use summary::render_report;
 pub use table1::render_table1;
@@ -77,6 +79,7 @@ pub fn write_report(runs: &[Run], out: &Path, meta: &ReportMeta) -> Result<Writt
             ("fig1.svg", render_fig1(runs)?),
             ("fig3.svg", render_fig3(runs)?),
             ("fig6.svg", render_fig6(runs)?),
+            ("fig_gradient.svg", render_fig_gradient(runs)?),
             ("report.md", render_report(runs, meta)),
         ])
     })
