@@ -38,7 +38,10 @@ impl RowMeans {
     }
 
     fn take(&self) -> Vec<f32> {
-        self.0.lock().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default()
+        self.0
+            .lock()
+            .map(|mut v| std::mem::take(&mut *v))
+            .unwrap_or_default()
     }
 }
 
@@ -203,7 +206,13 @@ mod tests {
             let batch_mean = weight_grads(&net, &grads);
             for l in 0..4 {
                 let rel = (got[l] - want[l]).abs() / want[l];
-                assert!(rel < 1e-4, "{variant:?} W{}: {} vs {}", l + 1, got[l], want[l]);
+                assert!(
+                    rel < 1e-4,
+                    "{variant:?} W{}: {} vs {}",
+                    l + 1,
+                    got[l],
+                    want[l]
+                );
                 // The batch-mean gradient is at most Eq. 5 (triangle
                 // inequality), and here clearly below it.
                 assert!(batch_mean[l] < got[l], "{variant:?} W{}", l + 1);

@@ -28,8 +28,12 @@ fn curve(runs: &[Run], variant: Variant, w: usize) -> Vec<(f64, f64)> {
                 .filter_map(|r| r.epochs.get(e)?.grad_info_per_sample.get(w).copied())
                 .filter(|g| g.is_finite() && *g > 0.0)
                 .collect();
-            (!values.is_empty())
-                .then(|| ((e + 1) as f64, values.iter().sum::<f64>() / values.len() as f64))
+            (!values.is_empty()).then(|| {
+                (
+                    (e + 1) as f64,
+                    values.iter().sum::<f64>() / values.len() as f64,
+                )
+            })
         })
         .collect()
 }
@@ -74,9 +78,15 @@ pub fn render_fig_gradient(runs: &[Run]) -> Result<String, ReportError> {
             .map_err(err)?;
         for (area, (name, series)) in root.split_evenly((1, 4)).iter().zip(&panels) {
             let ys = series.iter().flat_map(|s| s.points.iter().map(|p| p.1));
-            let (lo, hi) = ys.fold((f64::INFINITY, 0.0_f64), |(lo, hi), y| (lo.min(y), hi.max(y)));
+            let (lo, hi) = ys.fold((f64::INFINITY, 0.0_f64), |(lo, hi), y| {
+                (lo.min(y), hi.max(y))
+            });
             // A decade of room below and above; a fixed range when empty.
-            let (lo, hi) = if hi > 0.0 { (lo / 2.0, hi * 4.0) } else { (1e-6, 1e-2) };
+            let (lo, hi) = if hi > 0.0 {
+                (lo / 2.0, hi * 4.0)
+            } else {
+                (1e-6, 1e-2)
+            };
             let x_max = series
                 .iter()
                 .filter_map(|s| s.points.last().map(|p| p.0))

@@ -119,9 +119,11 @@ mod tests {
         assert_eq!(
             names,
             [
+                "convergence.md",
                 "fig1.svg",
                 "fig3.svg",
                 "fig6.svg",
+                "fig_gradient.svg",
                 "report.md",
                 "table1.md",
                 "table2.md",
@@ -129,13 +131,13 @@ mod tests {
                 "table4.md"
             ]
         );
-        assert_eq!(written.files.len(), 8);
+        assert_eq!(written.files.len(), 10);
         for f in &written.files {
             assert!(fs::metadata(f).unwrap().len() > 100, "{}", f.display());
         }
         // Writing again replaces the files in place.
         write_report(&fixtures::runs(1), &out, &meta()).unwrap();
-        assert_eq!(fs::read_dir(&out).unwrap().count(), 8);
+        assert_eq!(fs::read_dir(&out).unwrap().count(), 10);
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::figures::merged;
-use super::{paper, table1, table2, table3, table4, ReportMeta};
+use super::{convergence, paper, table1, table2, table3, table4, ReportMeta};
 use super::{runs_of, HIDDEN_TOP_DOWN};
 use crate::mnist::{Histogram, Run, Variant};
 use crate::report_common::stats::{plain, signed};
@@ -359,6 +359,7 @@ pub fn render_report(runs: &[Run], meta: &ReportMeta) -> String {
     reading(&mut s, runs);
     for (table, file) in [
         (table4::render_table4(runs), "table4.md"),
+        (convergence::render_convergence(runs), "convergence.md"),
         (table1::render_table1(runs), "table1.md"),
         (table2::render_table2(runs), "table2.md"),
         (table3::render_table3(runs), "table3.md"),
@@ -377,13 +378,19 @@ pub fn render_report(runs: &[Run], meta: &ReportMeta) -> String {
             "Figure 3: distributions of nets, base vs dropout",
         ),
         ("fig6.svg", "Figure 6: distributions of nets, base vs GAAF"),
+        (
+            "fig_gradient.svg",
+            "Gradient information (Eq. 5) per epoch, per weight matrix (ours)",
+        ),
     ] {
         let _ = writeln!(s, "![{caption}]({file})\n");
     }
     s.push_str(
-        "Each curve is the density of a histogram merged over the model's seeds; \
-         the legend gives the number of runs. Densities are normalised by every \
-         value counted, including those outside the plotted range.\n\n",
+        "In Figures 1, 3 and 6 each curve is the density of a histogram merged \
+         over the model's seeds; the legend gives the number of runs. Densities \
+         are normalised by every value counted, including those outside the \
+         plotted range. The gradient figure shows, per epoch, the mean over the \
+         seeds that trained that epoch.\n\n",
     );
     configuration(&mut s, runs);
     s
