@@ -123,6 +123,13 @@ pub struct Run {
     /// input to output), averaged over all training iterations up to
     /// `best_epoch`.
     pub grad_info: Vec<f64>,
+    /// Eq. 5 per sample at the initial weights, per weight matrix: on a
+    /// fixed batch of 1,024 training images, the same for every variant of a
+    /// seed, which starts from the same weights, so a variant's ratio to the
+    /// base model's is the gradient gain it starts with. Empty in run files
+    /// written before 2026-12-03.
+    #[serde(default)]
+    pub init_grad_info: Vec<f64>,
     /// Correlations between the units of each hidden layer (three), on the
     /// test set, for the selected checkpoint.
     pub correlations: Vec<LayerCorrelation>,

@@ -369,6 +369,7 @@ impl<D: MnistDevice> sweep::Trainer for Trainer<'_, D> {
             }
         }
         let mut result = analyse(&self.net, config, self.data, &self.dev, state);
+        result.init_grad_info = self.init_grad_info()?;
         if let Some(note) = &self.machine_note {
             result.machine = format!("{}; {note}", result.machine);
         }
@@ -505,11 +506,51 @@ fn analyse<D: MnistDevice>(
         best_val_acc: state.best_val_acc,
         test_acc,
         grad_info,
+        init_grad_info: Vec::new(),
         correlations,
         nets: net_hists,
         net_variance,
         machine: machine(),
         seconds: 0.0,
+    }
+}
+
+/// Images in the fixed batch of the gradient at initialisation.
+const INIT_GRAD_IMAGES: usize = 1024;
+
+impl<D: MnistDevice> Trainer<'_, D> {
+    /// Eq. 5 per sample at the run's initial weights (drawn again from the
+    /// initialisation stream), per weight matrix, on a fixed batch of
+    /// [`INIT_GRAD_IMAGES`] training images in batches of `batch_size` (the
+    /// dropout variant with masks of its own stream; the dropout-matched one
+    /// with the sigmas of its first epoch).
+    fn init_grad_info(&self) -> Result<Vec<f64>> {
+        let (config, data) = (self.config, self.data);
+        let (dev, layers) = self.dev.init(stream_seed(config.seed, Stream::Init, 0));
+        let mut net = Net::new(config, layers)?;
+        if config.variant == Variant::DropoutMatched {
+            set_matched_sigmas(&mut net, config, data, &dev)?;
+        }
+        let order = gaaf_data::shuffled_indices(
+            data.train.len(),
+            stream_seed(config.seed, Stream::InitGradient, 0),
+        );
+        let take = INIT_GRAD_IMAGES.min(order.len());
+        let masks = Cpu::seed_from_u64(stream_seed(config.seed, Stream::InitGradient, 1));
+        let probes = StepProbes::default();
+        let mut sum = [0.0_f64; 4];
+        for chunk in order[..take].chunks(config.batch_size) {
+            let (x, y) = data.train.gather(chunk);
+            let x = rows::<INPUT, D>(&dev, x).traced(net.layers.alloc_grads());
+            let targets = rows::<CLASSES, D>(&dev, one_hot(&y));
+            let logits = net.logits(x, Some(&masks), Some(&probes));
+            let _ = cross_entropy_with_logits_loss(logits, targets).backward();
+            // Per-sample means of the chunk, weighted by its samples.
+            for (s, g) in sum.iter_mut().zip(probes.take_per_sample()) {
+                *s += g * chunk.len() as f64;
+            }
+        }
+        Ok(sum.iter().map(|s| s / take.max(1) as f64).collect())
     }
 }
 

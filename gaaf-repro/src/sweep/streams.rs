@@ -16,6 +16,8 @@ pub enum Stream {
     NetVariance = 5,
     /// An epoch's image augmentation.
     Augment = 6,
+    /// MNIST's fixed batch and masks of the gradient at initialisation.
+    InitGradient = 7,
 }
 
 /// A seed for `purpose` in `epoch` of the run seeded `seed` (SplitMix64 over

@@ -106,6 +106,12 @@ pub(crate) fn run(variant: Variant, seed: u64) -> Run {
         best_val_acc: test_acc + 0.001,
         test_acc,
         grad_info,
+        init_grad_info: (0..4)
+            .map(|k| {
+                1e-3 * (1.0 + variant_index(variant) as f64 * (4 - k) as f64 / 4.0)
+                    * (1.0 + 0.01 * seed as f64 * (1 + variant_index(variant)) as f64)
+            })
+            .collect(),
         correlations,
         nets,
         net_variance: (variant == Variant::Dropout)

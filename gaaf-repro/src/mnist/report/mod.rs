@@ -18,6 +18,7 @@ mod fig_gradient;
 mod figures;
 #[cfg(test)]
 pub(crate) mod fixtures;
+mod init_gain;
 mod paper;
 mod summary;
 mod table1;
@@ -28,6 +29,7 @@ mod table4;
 pub use convergence::render_convergence;
 pub use fig_gradient::render_fig_gradient;
 pub use figures::{render_fig1, render_fig3, render_fig6};
+pub use init_gain::render_init_gain;
 pub use summary::render_report;
 pub use table1::render_table1;
 pub use table2::render_table2;
@@ -76,6 +78,7 @@ pub fn write_report(runs: &[Run], out: &Path, meta: &ReportMeta) -> Result<Writt
             ("table3.md", render_table3(runs)),
             ("table4.md", render_table4(runs)),
             ("convergence.md", render_convergence(runs)),
+            ("init_gain.md", render_init_gain(runs)),
             ("fig1.svg", render_fig1(runs)?),
             ("fig3.svg", render_fig3(runs)?),
             ("fig6.svg", render_fig6(runs)?),
@@ -124,6 +127,7 @@ mod tests {
                 "fig3.svg",
                 "fig6.svg",
                 "fig_gradient.svg",
+                "init_gain.md",
                 "report.md",
                 "table1.md",
                 "table2.md",
@@ -131,13 +135,13 @@ mod tests {
                 "table4.md"
             ]
         );
-        assert_eq!(written.files.len(), 10);
+        assert_eq!(written.files.len(), 11);
         for f in &written.files {
             assert!(fs::metadata(f).unwrap().len() > 100, "{}", f.display());
         }
         // Writing again replaces the files in place.
         write_report(&fixtures::runs(1), &out, &meta()).unwrap();
-        assert_eq!(fs::read_dir(&out).unwrap().count(), 10);
+        assert_eq!(fs::read_dir(&out).unwrap().count(), 11);
         fs::remove_dir_all(&dir).unwrap();
     }
 
