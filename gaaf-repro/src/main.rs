@@ -97,9 +97,18 @@ struct TrainingArgs {
     /// Most epochs per run.
     #[arg(long)]
     max_epochs: Option<usize>,
-    /// Epochs without a better validation accuracy before stopping.
+    /// Epochs without a better validation accuracy before stopping; turns
+    /// the plateau test off.
     #[arg(long)]
     patience: Option<usize>,
+    /// Plateau test: stop when the mean validation accuracy of the last N
+    /// epochs beats that of the N before by at most --plateau-rise.
+    #[arg(long, value_name = "N")]
+    plateau_window: Option<usize>,
+    /// Plateau test: the largest rise that counts as flat, a fraction of the
+    /// validation set (0.0002 = 0.02 points).
+    #[arg(long)]
+    plateau_rise: Option<f64>,
     /// Training images held out for validation.
     #[arg(long)]
     val_size: Option<usize>,
@@ -121,6 +130,8 @@ impl TrainingArgs {
             batch_size: self.batch_size,
             max_epochs: self.max_epochs,
             patience: self.patience,
+            plateau_window: self.plateau_window,
+            plateau_rise: self.plateau_rise,
             val_size: self.val_size,
             train_subset: self.train_subset,
             test_subset: self.test_subset,

@@ -161,6 +161,7 @@ impl Config {
             stopping: Stopping {
                 max_epochs: 150,
                 patience: 20,
+                plateau: None,
             },
             sizes: DataSizes::all_but(5_000),
             width_divisor: 1,

@@ -4,7 +4,7 @@
 
 use super::Variant;
 use crate::error::{check, ConfigError};
-use crate::sweep::{DataSizes, RunConfig, Stopping};
+use crate::sweep::{DataSizes, Plateau, RunConfig, Stopping};
 use serde::{Deserialize, Serialize};
 
 /// One MNIST training run.
@@ -24,7 +24,7 @@ pub struct Config {
     /// Images per batch (section 3.2 implies 128).
     pub batch_size: usize,
     /// When training stops: after `max_epochs`, or when validation accuracy
-    /// has not improved for `patience` epochs.
+    /// has stopped rising ([`Plateau::DEFAULT`]).
     #[serde(flatten)]
     pub stopping: Stopping,
     /// How much of the data it uses: validation images, training and test
@@ -52,6 +52,7 @@ impl Config {
             stopping: Stopping {
                 max_epochs: 300,
                 patience: 20,
+                plateau: Some(Plateau::DEFAULT),
             },
             sizes: DataSizes::all_but(10_000),
             dropout_p: 0.5,

@@ -63,11 +63,11 @@ pub struct Overrides {
 }
 
 /// The quick settings: one seed, 10,000 training and 2,000 test images, 5,000
-/// validation images, at most 4 epochs, patience 2.
+/// validation images, at most 4 epochs, a plateau test over 1-epoch windows.
 pub const QUICK: Overrides = Overrides {
     common: CommonOverrides {
         max_epochs: Some(4),
-        patience: Some(2),
+        plateau_window: Some(1),
         val_size: Some(5_000),
         train_subset: Some(10_000),
         test_subset: Some(2_000),

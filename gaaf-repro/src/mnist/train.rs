@@ -26,8 +26,10 @@
 //! - **Loss and optimiser**: cross-entropy on the logits; plain SGD at `lr`,
 //!   no momentum, no weight decay, so the weights are a complete checkpoint.
 //! - **Convergence**: after each epoch the validation accuracy is measured;
-//!   training stops when it has not improved (strictly) for `patience` epochs,
-//!   or after `max_epochs` (the shared epoch loop, [`crate::sweep::train_until`]). The run reports `best_epoch`, `best_val_acc` and
+//!   training stops when the mean of the last 20 epochs beats that of the 20
+//!   before by at most 0.02 points ([`crate::sweep::Plateau::DEFAULT`]; runs
+//!   made before 2026-12-03 evening used patience 20), or after `max_epochs`
+//!   (the shared epoch loop, [`crate::sweep::train_until`]). The run reports `best_epoch`, `best_val_acc` and
 //!   the test accuracy of the weights saved at `best_epoch`.
 //! - **Gradient information** (Eq. 5, Table 2): at every iteration, per weight
 //!   matrix, the mean of `|dE/dW|` of the gradients dfdx computed; each

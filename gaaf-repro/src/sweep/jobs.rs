@@ -180,6 +180,7 @@ mod tests {
             Stopping {
                 max_epochs: 1,
                 patience: 1,
+                plateau: None,
             }
         }
         fn sizes(&self) -> DataSizes {

@@ -38,7 +38,7 @@ pub use progress::Progress;
 pub use runs::{read_json, read_runs, write_json};
 pub use shard::{Shard, ShardError};
 pub(crate) use state::impl_record;
-pub use state::{Record, RunConfig, State, Stopping};
+pub use state::{tail_rise, Plateau, Record, RunConfig, State, Stopping};
 pub use streams::{stream_seed, Stream};
 pub use weights::{NamedTensor, WeightsError};
 

@@ -1,7 +1,7 @@
 //! The command-line values every experiment's configuration takes, each
 //! replacing its default when given.
 
-use super::{DataSizes, Stopping};
+use super::{DataSizes, Plateau, Stopping};
 
 /// Values that replace what every experiment's configuration has in common
 /// (its defaults, and `--quick`'s); `None` keeps the value.
@@ -13,8 +13,13 @@ pub struct CommonOverrides {
     pub batch_size: Option<usize>,
     /// [`Stopping::max_epochs`].
     pub max_epochs: Option<usize>,
-    /// [`Stopping::patience`].
+    /// [`Stopping::patience`]; given, it also turns the plateau test off
+    /// (an explicit patience asks for the patience rule).
     pub patience: Option<usize>,
+    /// [`Plateau::window`]; given, it turns the plateau test on.
+    pub plateau_window: Option<usize>,
+    /// [`Plateau::min_rise`]; given, it turns the plateau test on.
+    pub plateau_rise: Option<f64>,
     /// [`DataSizes::val_size`].
     pub val_size: Option<usize>,
     /// [`DataSizes::train_subset`].
@@ -32,6 +37,8 @@ impl CommonOverrides {
         batch_size: None,
         max_epochs: None,
         patience: None,
+        plateau_window: None,
+        plateau_rise: None,
         val_size: None,
         train_subset: None,
         test_subset: None,
@@ -54,11 +61,25 @@ impl CommonOverrides {
         *gaaf_k = self.gaaf_k.unwrap_or(*gaaf_k);
     }
 
-    /// `stopping` with the values given here replaced.
+    /// `stopping` with the values given here replaced. A plateau value
+    /// turns the plateau test on (the other value from `stopping`'s test,
+    /// else from [`Plateau::DEFAULT`]); a patience alone turns it off.
     pub fn stopping(&self, stopping: Stopping) -> Stopping {
+        let plateau = if self.plateau_window.is_some() || self.plateau_rise.is_some() {
+            let base = stopping.plateau.unwrap_or(Plateau::DEFAULT);
+            Some(Plateau {
+                window: self.plateau_window.unwrap_or(base.window),
+                min_rise: self.plateau_rise.unwrap_or(base.min_rise),
+            })
+        } else if self.patience.is_some() {
+            None
+        } else {
+            stopping.plateau
+        };
         Stopping {
             max_epochs: self.max_epochs.unwrap_or(stopping.max_epochs),
             patience: self.patience.unwrap_or(stopping.patience),
+            plateau,
         }
     }
 

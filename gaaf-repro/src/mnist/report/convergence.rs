@@ -1,28 +1,38 @@
-//! Whether each run had stopped improving when the stopping rule ended it:
-//! the mean validation accuracy of its last [`TAIL`] epochs minus that of
-//! the [`TAIL`] before, in points. About zero for a run that had converged;
-//! clearly positive for one whose accuracy was still rising (as in the
-//! dropout runs of 2026-11-27: +0.04 to +0.14 points).
+//! Whether each run had stopped improving when training ended: the mean
+//! validation accuracy of its last N epochs minus that of the N before, in
+//! points (N: the run's plateau window, else [`Plateau::DEFAULT`]'s). About
+//! zero for a run that had converged; clearly positive for one whose
+//! accuracy was still rising (as in the dropout runs of 2026-11-27 under
+//! patience 20: +0.04 to +0.14 points).
 
 use std::fmt::Write;
 
 use super::{model_label, runs_of};
-use crate::mnist::{Epoch, Run, Variant};
+use crate::mnist::{Run, Variant};
 use crate::report_common::stats::DASH;
+use crate::sweep::{self, Plateau};
 
-/// Epochs in each of the two windows compared.
-pub(crate) const TAIL: usize = 20;
+/// The window the check compares for `run`.
+pub(crate) fn window(run: &Run) -> usize {
+    run.config.stopping.plateau.unwrap_or(Plateau::DEFAULT).window
+}
 
-/// The mean validation accuracy (in points) of `run`'s last [`TAIL`] epochs
-/// minus that of the [`TAIL`] before; `None` for a run of fewer than
-/// `2 TAIL` epochs.
+/// `run`'s tail rise in points over [`window`]; `None` for a run of fewer
+/// than two windows.
 pub(crate) fn tail_rise(run: &Run) -> Option<f64> {
-    let n = run.epochs.len();
-    if n < 2 * TAIL {
-        return None;
+    sweep::tail_rise(&run.epochs, window(run)).map(|r| 100.0 * r)
+}
+
+/// Why `run` stopped: its epoch cap, the plateau test, or patience.
+fn stop_reason(run: &Run) -> &'static str {
+    let stopping = run.config.stopping;
+    if run.epochs.len() >= stopping.max_epochs {
+        "epoch cap"
+    } else if stopping.plateau.is_some() {
+        "plateau"
+    } else {
+        "patience"
     }
-    let mean = |es: &[Epoch]| es.iter().map(|e| e.val_acc).sum::<f64>() / es.len() as f64;
-    Some(100.0 * (mean(&run.epochs[n - TAIL..]) - mean(&run.epochs[n - 2 * TAIL..n - TAIL])))
 }
 
 /// The convergence check as Markdown: per model, each seed's tail rise and
@@ -30,7 +40,9 @@ pub(crate) fn tail_rise(run: &Run) -> Option<f64> {
 pub fn render_convergence(runs: &[Run]) -> String {
     let mut s = String::new();
     s.push_str("## Convergence: was validation accuracy still rising?\n\n");
-    s.push_str("| Model | Per seed (points) | Largest |\n|---|---|--:|\n");
+    s.push_str(
+        "| Model | Per seed: rise in points (epochs, why it stopped) | Largest |\n|---|---|--:|\n",
+    );
     for variant in Variant::ALL {
         let runs = runs_of(runs, variant);
         if runs.is_empty() {
@@ -39,15 +51,20 @@ pub fn render_convergence(runs: &[Run]) -> String {
         let cells: Vec<String> = runs
             .iter()
             .map(|r| {
-                let rise = tail_rise(r).map_or_else(|| DASH.to_string(), |d| format!("{d:+.2}"));
-                format!("s{} {rise}", r.config.seed)
+                let rise = tail_rise(r).map_or_else(|| DASH.to_string(), |d| format!("{d:+.3}"));
+                format!(
+                    "s{} {rise} ({}, {})",
+                    r.config.seed,
+                    r.epochs.len(),
+                    stop_reason(r)
+                )
             })
             .collect();
         let largest = runs
             .iter()
             .filter_map(|r| tail_rise(r))
             .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.max(d))))
-            .map_or_else(|| DASH.to_string(), |d| format!("{d:+.2}"));
+            .map_or_else(|| DASH.to_string(), |d| format!("{d:+.3}"));
         let _ = writeln!(
             s,
             "| {} | {} | {largest} |",
@@ -57,11 +74,15 @@ pub fn render_convergence(runs: &[Run]) -> String {
     }
     let _ = write!(
         s,
-        "\nPer run: the mean validation accuracy of its last {TAIL} epochs minus that \
-         of the {TAIL} before, in percentage points (a dash: fewer than {} epochs). \
-         A run that had converged shows about zero; a positive value means its \
-         accuracy was still rising when the stopping rule ended it.\n",
-        2 * TAIL
+        "\nPer run: the mean validation accuracy of its last N epochs minus that \
+         of the N before, in percentage points, N being the run's plateau window \
+         ({} unless set; a dash: fewer than 2N epochs). A run that had converged \
+         shows about zero; a positive value means its accuracy was still rising \
+         when training ended. Under the plateau test a run stops once this is at \
+         most the test's threshold ({:.2} points by default); a run stopped by its \
+         epoch cap or by patience can show more.\n",
+        Plateau::DEFAULT.window,
+        100.0 * Plateau::DEFAULT.min_rise
     );
     s
 }
@@ -70,6 +91,7 @@ pub fn render_convergence(runs: &[Run]) -> String {
 mod tests {
     use super::*;
     use crate::mnist::report::fixtures;
+    use crate::mnist::Epoch;
 
     #[test]
     fn a_rising_run_shows_a_positive_rise_and_a_flat_one_zero() {

@@ -21,9 +21,10 @@ pub(crate) const ROWS: [(&str, usize); 4] = [
 /// An average up to each run's selected epoch (what Table 2 showed before
 /// 2026-12-03) tracks when a run stopped, not the model: the gradient
 /// shrinks as training goes on, so a run selected at epoch 26 showed 4x the
-/// value of one selected at epoch 130. Every run trains at least `patience +
-/// 1` epochs (21 under the default patience of 20), so the first 20 are
-/// there for every model; the per-epoch curve in the run files shows the rest.
+/// value of one selected at epoch 130. Every run trains at least two plateau
+/// windows (40 epochs by default; under the old patience rule, 21), so the
+/// first 20 are there for every model; the per-epoch curve in the run files
+/// and `fig_gradient.svg` show the rest.
 pub(crate) const G_WINDOW: usize = 20;
 
 /// Which gradient figure of the run files.
