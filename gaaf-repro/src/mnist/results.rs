@@ -143,6 +143,10 @@ pub struct Run {
     pub net_variance: Option<Vec<f64>>,
     /// The machine it ran on (CPU model, cores) and the threads it used.
     pub machine: String,
+    /// The commit of the code that trained it ([`crate::sweep::COMMIT`]; empty
+    /// in runs made before 2026-12-03 evening).
+    #[serde(default)]
+    pub commit: String,
     /// Wall-clock seconds for the whole run.
     pub seconds: f64,
 }

@@ -513,6 +513,7 @@ fn analyse<D: MnistDevice>(
         nets: net_hists,
         net_variance,
         machine: machine(),
+        commit: crate::sweep::COMMIT.to_string(),
         seconds: 0.0,
     }
 }

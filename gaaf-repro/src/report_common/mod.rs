@@ -4,7 +4,7 @@
 
 pub(crate) mod stats;
 
-use crate::sweep::{machine, write_atomic, SweepOptions, Swept};
+use crate::sweep::{machine, write_atomic, SweepOptions, Swept, COMMIT};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -15,6 +15,8 @@ pub struct ReportMeta {
     pub command: String,
     /// The machine it ran on.
     pub machine: String,
+    /// The commit of the code that built the report ([`crate::sweep::COMMIT`]).
+    pub commit: String,
     /// Wall-clock seconds of the whole experiment, if known.
     pub wall_seconds: Option<f64>,
     /// Whether this was a quick run, not comparable to the paper.
@@ -28,6 +30,7 @@ impl ReportMeta {
         Self {
             command: opts.command.clone(),
             machine: machine(),
+            commit: COMMIT.to_string(),
             wall_seconds: swept.wall_seconds,
             quick: quick || swept.partial,
         }
@@ -39,6 +42,7 @@ impl ReportMeta {
         s.push_str("## How the runs were made\n\n");
         let _ = writeln!(s, "- Command: `{}`", self.command);
         let _ = writeln!(s, "- Machine: {}", self.machine);
+        let _ = writeln!(s, "- Report built from commit: {}", self.commit);
         match self.wall_seconds {
             Some(w) => {
                 let h = w / 3600.0;

@@ -42,6 +42,10 @@ pub use state::{tail_rise, Plateau, Record, RunConfig, State, Stopping};
 pub use streams::{stream_seed, Stream};
 pub use weights::{NamedTensor, WeightsError};
 
+/// The commit this binary was built from (short hash, `-dirty` when tracked
+/// files differed from it, `unknown` outside a git checkout).
+pub const COMMIT: &str = env!("GAAF_REPRO_COMMIT");
+
 /// The machine line each run records: CPU model, logical cores and the matmul
 /// threads this process uses (gaaf-core's [`Machine::run_summary`]).
 ///

@@ -139,6 +139,7 @@ mod tests {
         let meta = ReportMeta {
             command: "gaaf-repro cifar10".to_string(),
             machine: "fixture".to_string(),
+            commit: "fixture".to_string(),
             wall_seconds: Some(120.0),
             quick: false,
         };

@@ -98,6 +98,7 @@ mod tests {
         ReportMeta {
             command: "test".to_string(),
             machine: "test".to_string(),
+            commit: "test".to_string(),
             wall_seconds: None,
             quick: true,
         }

@@ -59,6 +59,17 @@ fn how_made(s: &mut String, runs: &[Run], meta: &ReportMeta) {
     }
     s.pop();
     s.push('\n');
+    let mut commits: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in runs {
+        let c = if r.commit.is_empty() { "not recorded" } else { r.commit.as_str() };
+        *commits.entry(c).or_default() += 1;
+    }
+    s.push_str("- Commits the runs were trained at:");
+    for (c, n) in &commits {
+        let _ = write!(s, " {c} ({n} run{});", if *n == 1 { "" } else { "s" });
+    }
+    s.pop();
+    s.push('\n');
     let mut ids: BTreeMap<String, usize> = BTreeMap::new();
     for r in runs {
         *ids.entry(r.config.run_id()).or_default() += 1;
@@ -406,6 +417,7 @@ mod tests {
         ReportMeta {
             command: "gaaf-repro mnist --seeds 3 --out out".to_string(),
             machine: "synthetic (16 cores)".to_string(),
+        commit: "0123456789ab".to_string(),
             wall_seconds: Some(3723.5),
             quick,
         }
