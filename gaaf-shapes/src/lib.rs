@@ -13,7 +13,10 @@
 //! - [`ShapeFn`]: a shape function `s`. The paper's shapes:
 //!   [`GaussianBump::paper_tanh`] for tanh (`exp(-x^2/3.7)`, which the paper
 //!   calls "an exponential function") and [`ShiftedSigmoid::paper_relu`] for
-//!   ReLU (`sigmoid(5 (x + 0.5))`); also [`Constant`].
+//!   ReLU (`sigmoid(5 (x + 0.5))`); also [`Constant`], and
+//!   [`ShoulderBump`], zero at the centre with its peaks on tanh's
+//!   shoulders (the control that tells gradient in the saturated areas from
+//!   a steeper middle, i.e. a larger learning rate).
 //! - [`DropoutMatched`]: beyond the paper, the shape that supplies the slope
 //!   dropout's noise would (Eq. 6), from a noise level or a dropout rate
 //!   ([`dropout_sigma`]), computed with [`GaussHermite`] quadrature;
@@ -80,6 +83,7 @@ mod quadrature;
 mod recast;
 mod shape_fn;
 mod shifted_sigmoid;
+mod shoulder_bump;
 mod tabulated;
 mod twins;
 
@@ -92,6 +96,7 @@ pub use gaaf::{
     gaaf, gaaf_dropout_matched, gaaf_relu, gaaf_tanh, GaafDropoutMatched, GaafRelu, GaafTanh,
 };
 pub use gaussian_bump::{GaussianBump, PAPER_TANH_WIDTH};
+pub use shoulder_bump::ShoulderBump;
 pub use probe::probe_points;
 pub use quadrature::GaussHermite;
 pub use recast::Recast;

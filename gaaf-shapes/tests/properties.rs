@@ -265,3 +265,18 @@ fn slope_in_tanh_saturation() {
         }
     }
 }
+
+proptest! {
+    /// The shoulder shape behaves as any shape inside GAAF: value within
+    /// `0.5/K * s` of tanh, the exact slope, kernels equal to scalar calls.
+    #[test]
+    fn shoulder_bump_in_gaaf_tanh(x in -12.0f64..12.0, dy in -2.0f64..2.0) {
+        let g = GradAccel::<f64>::paper();
+        let s = gaaf_shapes::ShoulderBump::<f64>::tanh_shoulders();
+        check_value_bound(&Tanh, &s, g, x)?;
+        check_slope_vs_smooth_fd(&Tanh, &s, g, x)?;
+        let s32 = gaaf_shapes::ShoulderBump::<f32>::tanh_shoulders();
+        let act = gaaf(Tanh, s32, GradAccel::<f32>::paper());
+        check_kernels_match_scalar(&act, &[x as f32, -x as f32, 0.0], &[dy as f32, 1.0, -1.0])?;
+    }
+}
