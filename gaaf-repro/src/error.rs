@@ -241,6 +241,9 @@ pub enum Rule {
     /// A count no larger than this.
     #[error("must be at most {0}")]
     AtMost(u64),
+    /// The variant `base-lr-scaled` with another optimiser than SGD.
+    #[error("base-lr-scaled scales SGD's per-layer learning rates and trains with sgd only")]
+    SgdOnly,
 }
 
 /// Checks of single configuration values, each naming its flag.

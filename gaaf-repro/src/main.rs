@@ -144,9 +144,15 @@ impl TrainingArgs {
 struct MnistArgs {
     #[command(flatten)]
     sweep: SweepArgs,
-    /// Comma-separated variants: base, dropout, gaaf, dropout-matched [default: all].
+    /// Comma-separated variants: base, dropout, gaaf, dropout-matched,
+    /// base-lr-scaled, gaaf-shoulder [default: the first four].
     #[arg(long, value_delimiter = ',', value_parser = parse_mnist_variant)]
     variants: Vec<mnist::Variant>,
+    /// Add the learning-rate controls to the sweep (per seed: base and GAAF
+    /// at 0.5x, 2x and 4x the rate, base-lr-scaled, gaaf-shoulder, base and
+    /// GAAF under Adam); they are reported in controls.md.
+    #[arg(long)]
+    controls: bool,
     #[command(flatten)]
     training: TrainingArgs,
     /// Dropout rate (probability of dropping a unit), in [0, 1).
@@ -190,8 +196,14 @@ struct ConvArgs {
 fn parse_mnist_variant(s: &str) -> Result<mnist::Variant, String> {
     mnist::Variant::ALL
         .into_iter()
+        .chain(mnist::Variant::CONTROLS)
         .find(|v| v.name() == s)
-        .ok_or_else(|| format!("unknown variant {s:?} (base, dropout, gaaf, dropout-matched)"))
+        .ok_or_else(|| {
+            format!(
+                "unknown variant {s:?} (base, dropout, gaaf, dropout-matched, \
+                 base-lr-scaled, gaaf-shoulder)"
+            )
+        })
 }
 
 fn parse_conv_variant(s: &str) -> Result<conv::Variant, String> {
@@ -261,6 +273,7 @@ fn done<O>(swept: Swept<O>) -> Done {
 fn run_mnist(a: MnistArgs, command: String) -> gaaf_repro::Result<Done> {
     let opts = mnist::Options {
         quick: a.sweep.quick,
+        controls: a.controls,
         sweep: a.sweep.options("mnist", command),
         variants: a.variants,
         overrides: mnist::Overrides {

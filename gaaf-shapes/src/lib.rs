@@ -96,12 +96,12 @@ pub use gaaf::{
     gaaf, gaaf_dropout_matched, gaaf_relu, gaaf_tanh, GaafDropoutMatched, GaafRelu, GaafTanh,
 };
 pub use gaussian_bump::{GaussianBump, PAPER_TANH_WIDTH};
-pub use shoulder_bump::ShoulderBump;
 pub use probe::probe_points;
 pub use quadrature::GaussHermite;
 pub use recast::Recast;
 pub use shape_fn::ShapeFn;
 pub use shifted_sigmoid::{ShiftedSigmoid, PAPER_RELU_SHIFT, PAPER_RELU_SLOPE};
+pub use shoulder_bump::ShoulderBump;
 pub use tabulated::Tabulated;
 pub use twins::{Gaaf32, GaafTwins, Twin};
 

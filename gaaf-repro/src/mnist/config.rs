@@ -3,7 +3,7 @@
 //! (in this crate) says why each default was chosen.
 
 use super::Variant;
-use crate::error::{check, ConfigError};
+use crate::error::{check, ConfigError, Rule};
 use crate::sweep::{DataSizes, Plateau, RunConfig, Stopping};
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +19,12 @@ pub struct Config {
     /// Seeds the initialisation, the shuffling, the validation split and the
     /// dropout masks.
     pub seed: u64,
-    /// Learning rate of plain SGD (no momentum, no weight decay).
+    /// The optimiser (absent from the JSON when SGD, as in every run made
+    /// before it existed).
+    #[serde(default, skip_serializing_if = "Optimiser::is_sgd")]
+    pub optimiser: Optimiser,
+    /// Learning rate: of plain SGD (no momentum, no weight decay), or Adam's
+    /// step size.
     pub lr: f64,
     /// Images per batch (section 3.2 implies 128).
     pub batch_size: usize,
@@ -47,7 +52,8 @@ impl Config {
         Self {
             variant,
             seed,
-            lr: 0.05,
+            optimiser: Optimiser::Sgd,
+            lr: Optimiser::Sgd.default_lr(),
             batch_size: 128,
             stopping: Stopping {
                 max_epochs: 300,
@@ -74,14 +80,31 @@ impl Config {
         check::fraction("dropout-p", self.dropout_p)?;
         check::positive_f32("gaaf-k", self.gaaf_k)?;
         check::positive_f32("shape-width", self.shape_width)?;
+        if self.variant == Variant::BaseLrScaled && self.optimiser != Optimiser::Sgd {
+            return Err(ConfigError {
+                flag: "optimiser",
+                value: self.optimiser.name().to_string(),
+                rule: Rule::SgdOnly,
+            });
+        }
         Ok(())
     }
 }
 
 impl RunConfig for Config {
-    /// A file-name-safe identifier: variant and seed.
+    /// A file-name-safe identifier: variant, the optimiser when not SGD,
+    /// the learning rate when not the optimiser's default, and the seed
+    /// (`gaaf-seed0`, `gaaf-lr0.1-seed0`, `base-adam-seed3`).
     fn run_id(&self) -> String {
-        format!("{}-seed{}", self.variant.name(), self.seed)
+        let mut id = self.variant.name().to_string();
+        if self.optimiser != Optimiser::Sgd {
+            id.push('-');
+            id.push_str(self.optimiser.name());
+        }
+        if self.lr != self.optimiser.default_lr() {
+            id.push_str(&format!("-lr{}", self.lr));
+        }
+        format!("{id}-seed{}", self.seed)
     }
 
     fn stopping(&self) -> Stopping {
@@ -90,5 +113,41 @@ impl RunConfig for Config {
 
     fn sizes(&self) -> DataSizes {
         self.sizes
+    }
+}
+
+/// How the weights are updated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Optimiser {
+    /// Plain SGD: `w -= lr * dE/dw` (the paper's).
+    #[default]
+    Sgd,
+    /// Adam (Kingma & Ba) with beta1 0.9, beta2 0.999, eps 1e-8, no weight
+    /// decay: it divides each weight's step by its gradient's running
+    /// magnitude, so a gain that only rescales the gradient does nothing.
+    Adam,
+}
+
+impl Optimiser {
+    /// The name used in run ids, flags and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Optimiser::Sgd => "sgd",
+            Optimiser::Adam => "adam",
+        }
+    }
+
+    /// The learning rate runs take unless told: 0.05 for SGD (see
+    /// `docs/mnist-defaults.md`), Adam's customary 0.001.
+    pub fn default_lr(self) -> f64 {
+        match self {
+            Optimiser::Sgd => 0.05,
+            Optimiser::Adam => 0.001,
+        }
+    }
+
+    fn is_sgd(&self) -> bool {
+        *self == Optimiser::Sgd
     }
 }

@@ -22,7 +22,7 @@
 //!   the run's own (dfdx's `Cuda` is neither `Send` nor `Sync`, so runs side
 //!   by side cannot share one; each run opens its own in its thread).
 
-use super::model::{Arch, Layers, MatchedAct, Rows};
+use super::model::{Arch, CpuOnlyAct, Layers, Rows};
 use super::Variant;
 use crate::error::{Error, Result};
 use crate::sweep::DeviceChoice;
@@ -52,25 +52,26 @@ pub trait MnistDevice:
     + GaafDevice<f32, gaaf_shapes::Tanh>
     + GaafDevice<f32, <GaafTwins<gaaf_shapes::Tanh, GaussianBump<f64>> as Twin<f32>>::Fn>
 {
-    /// The dropout-matched activation on this device; uninhabited on a device
-    /// that has none (its fitted shape has no CUDA path).
-    type Matched: Clone + std::fmt::Debug;
+    /// The CPU-only GAAF activations ([`CpuOnlyAct`]: the dropout-matched
+    /// and the shoulder shapes) on this device; uninhabited on a device that
+    /// has none (CUDA).
+    type CpuOnly: Clone + std::fmt::Debug;
 
     /// A freshly initialised model's layers, drawn from
     /// `Cpu::seed_from_u64(seed)`, and the device the run computes on (the CPU
     /// one so seeded; on CUDA `self`).
     fn init(&self, seed: u64) -> (Self, Layers<Self>);
 
-    /// The dropout-matched activation on this device.
+    /// A CPU-only activation on this device.
     ///
     /// # Errors
     ///
     /// [`Error::Unsupported`] where it has none.
-    fn matched_act(m: MatchedAct) -> Result<Self::Matched>;
+    fn cpu_only_act(m: CpuOnlyAct) -> Result<Self::CpuOnly>;
 
-    /// The dropout-matched activation applied to `z`.
-    fn matched<const N: usize, T: Tape<f32, Self>>(
-        m: &Self::Matched,
+    /// A CPU-only activation applied to `z`.
+    fn cpu_only<const N: usize, T: Tape<f32, Self>>(
+        m: &Self::CpuOnly,
         z: Rows<N, Self, T>,
     ) -> Rows<N, Self, T>;
 
@@ -92,7 +93,7 @@ pub trait MnistDevice:
 impl sealed::Sealed for Cpu {}
 
 impl MnistDevice for Cpu {
-    type Matched = MatchedAct;
+    type CpuOnly = CpuOnlyAct;
 
     fn init(&self, seed: u64) -> (Self, Layers<Self>) {
         let dev = Cpu::seed_from_u64(seed);
@@ -100,15 +101,18 @@ impl MnistDevice for Cpu {
         (dev, layers)
     }
 
-    fn matched_act(m: MatchedAct) -> Result<MatchedAct> {
+    fn cpu_only_act(m: CpuOnlyAct) -> Result<CpuOnlyAct> {
         Ok(m)
     }
 
-    fn matched<const N: usize, T: Tape<f32, Self>>(
-        m: &MatchedAct,
+    fn cpu_only<const N: usize, T: Tape<f32, Self>>(
+        m: &CpuOnlyAct,
         z: Rows<N, Self, T>,
     ) -> Rows<N, Self, T> {
-        m.forward(z)
+        match m {
+            CpuOnlyAct::Matched(a) => a.forward(z),
+            CpuOnlyAct::Shoulder(a) => a.forward(z),
+        }
     }
 
     fn grad_mean_abs<const O: usize, const I: usize>(
@@ -227,14 +231,16 @@ impl DfdxDevice {
     ///
     /// # Errors
     ///
-    /// [`Error::Unsupported`] for the dropout-matched variant on CUDA (its
-    /// fitted shape has no CUDA path).
+    /// [`Error::Unsupported`] for the dropout-matched and shoulder variants
+    /// on CUDA (their shapes have no CUDA path).
     pub fn supports(&self, variant: Variant) -> Result<()> {
         match (self.choice(), variant) {
-            (DeviceChoice::Cuda(_), Variant::DropoutMatched) => Err(Error::Unsupported {
-                variant: variant.name(),
-                device: self.choice().to_string(),
-            }),
+            (DeviceChoice::Cuda(_), Variant::DropoutMatched | Variant::GaafShoulder) => {
+                Err(Error::Unsupported {
+                    variant: variant.name(),
+                    device: self.choice().to_string(),
+                })
+            }
             _ => Ok(()),
         }
     }
@@ -273,7 +279,7 @@ mod tests {
 
     #[test]
     fn the_cpu_runs_every_variant() {
-        for v in Variant::ALL {
+        for v in Variant::ALL.into_iter().chain(Variant::CONTROLS) {
             assert!(DfdxDevice::Cpu.supports(v).is_ok());
         }
         assert_eq!(DfdxDevice::Cpu.machine_note(), None);

@@ -26,6 +26,7 @@
 //! `--out` or delete the file. The same holds for an unfinished run's
 //! checkpoint.
 
+mod adam;
 pub mod analysis;
 mod config;
 mod device;
@@ -36,7 +37,7 @@ mod results;
 mod sgd;
 mod train;
 
-pub use config::Config;
+pub use config::{Config, Optimiser};
 pub use device::{DfdxDevice, MnistDevice};
 pub use results::{
     Epoch, Histogram, LayerCorrelation, Run, Variant, CORRELATION_BINS, CORRELATION_THRESHOLDS,
@@ -102,11 +103,22 @@ pub struct Options {
     pub variants: Vec<Variant>,
     /// Apply [`QUICK`] before the overrides.
     pub quick: bool,
+    /// Add the learning-rate controls ([`CONTROL_LR_FACTORS`], the control
+    /// variants, Adam) to the sweep.
+    pub controls: bool,
     /// Values replacing the defaults.
     pub overrides: Overrides,
 }
 
 impl Options {
+    /// The SGD learning rate of the main grid's runs (Table 4's).
+    pub fn main_lr(&self) -> f64 {
+        self.overrides
+            .common
+            .lr
+            .unwrap_or(Optimiser::Sgd.default_lr())
+    }
+
     /// Every run of the sweep, seed-major, before sharding, each checked.
     ///
     /// # Errors
@@ -115,16 +127,65 @@ impl Options {
     /// naming the first flag out of range.
     pub fn configs(&self) -> Result<Vec<Config>> {
         let seeds = if self.quick { 1 } else { 5 };
-        self.sweep
-            .grid(seeds, &self.variants, &Variant::ALL, |variant, seed| {
-                let c = Config::new(variant, seed);
-                let c = self
-                    .overrides
-                    .apply(if self.quick { QUICK.apply(c) } else { c });
-                c.validate()?;
-                Ok(c)
-            })
+        let config = |variant, seed| {
+            let c = Config::new(variant, seed);
+            self.overrides
+                .apply(if self.quick { QUICK.apply(c) } else { c })
+        };
+        let mut configs =
+            self.sweep
+                .grid(seeds, &self.variants, &Variant::ALL, |variant, seed| {
+                    let c = config(variant, seed);
+                    c.validate()?;
+                    Ok(c)
+                })?;
+        if self.controls {
+            // Same seeds (and shard) as the main grid: one row per seed.
+            let seeds: Vec<u64> = {
+                let mut s: Vec<u64> = configs.iter().map(|c| c.seed).collect();
+                s.dedup();
+                s
+            };
+            for seed in seeds {
+                for c in controls(config(Variant::Base, seed)) {
+                    c.validate()?;
+                    configs.push(c);
+                }
+            }
+        }
+        Ok(configs)
     }
+}
+
+/// The learning rates of the controls' grid, as multiples of the sweep's
+/// SGD rate (0.025, 0.1, 0.2 around the default 0.05).
+pub const CONTROL_LR_FACTORS: [f64; 3] = [0.5, 2.0, 4.0];
+
+/// The control runs of one seed, from its base configuration `base`: base
+/// and GAAF at each [`CONTROL_LR_FACTORS`] rate; the base model with
+/// per-layer rates scaled by GAAF's gain; GAAF with the shoulder shape; base
+/// and GAAF under Adam at its default rate. (Base and GAAF at the sweep's own
+/// rate are the main grid's runs.)
+pub fn controls(base: Config) -> Vec<Config> {
+    let with = |variant, optimiser, lr| Config {
+        variant,
+        optimiser,
+        lr,
+        ..base.clone()
+    };
+    let mut out = Vec::new();
+    for factor in CONTROL_LR_FACTORS {
+        for v in [Variant::Base, Variant::Gaaf] {
+            out.push(with(v, Optimiser::Sgd, base.lr * factor));
+        }
+    }
+    for v in Variant::CONTROLS {
+        out.push(with(v, Optimiser::Sgd, base.lr));
+    }
+    for v in [Variant::Base, Variant::Gaaf] {
+        out.push(with(v, Optimiser::Adam, Optimiser::Adam.default_lr()));
+    }
+    out
 }
 
 /// Checks the options, runs this shard of the sweep (or, with `merge_only`,
@@ -164,9 +225,27 @@ pub fn run_on(opts: &Options, device: DeviceChoice) -> Result<sweep::Swept<Run>>
         let splits = sweep::load_dataset(data_dir, gaaf_data::DatasetKind::Mnist)?;
         Ok(Data { splits, device })
     };
-    let swept = opts.sweep.run(configs, load, |c| (c.variant, c.seed))?;
+    let swept = opts
+        .sweep
+        .run(configs, load, |c| (c.variant, c.seed, c.run_id()))?;
     let meta = ReportMeta::of(&opts.sweep, &swept, opts.quick);
-    report::write_report(&swept.runs, &swept.report_dir, &meta)?;
+    // Tables 1-4 and their figures: the paper's four models under the
+    // sweep's own SGD rate; the controls get their own file.
+    let main_lr = opts.main_lr();
+    let main: Vec<Run> = swept
+        .runs
+        .iter()
+        .filter(|r| {
+            Variant::ALL.contains(&r.config.variant)
+                && r.config.optimiser == Optimiser::Sgd
+                && r.config.lr == main_lr
+        })
+        .cloned()
+        .collect();
+    report::write_report(&main, &swept.report_dir, &meta)?;
+    if main.len() < swept.runs.len() {
+        report::write_controls(&swept.runs, &swept.report_dir, main_lr)?;
+    }
     Ok(swept)
 }
 

@@ -10,7 +10,7 @@ use crate::error::Result;
 use dfdx::nn::modules;
 use dfdx::prelude::*;
 use gaaf_dfdx::{FastTanh, Gaaf, GaafTanh};
-use gaaf_shapes::{DropoutMatchedTanh, GaussianBump, GradAccel, Recast, Tanh};
+use gaaf_shapes::{DropoutMatchedTanh, GaussianBump, GradAccel, Recast, ShoulderBump, Tanh};
 
 /// Input pixels.
 pub(crate) const INPUT: usize = 784;
@@ -42,6 +42,30 @@ pub(crate) type Rows<const N: usize, D = Cpu, T = NoneTape> = Tensor<(usize, Con
 /// (gaaf-shapes' `DropoutMatchedTanh`).
 pub(crate) type MatchedAct = Gaaf<Tanh, DropoutMatchedTanh<f64>>;
 
+/// GAAF-tanh with the shoulder shape (the `gaaf-shoulder` control).
+pub(crate) type ShoulderAct = Gaaf<Tanh, ShoulderBump<f64>>;
+
+/// The GAAF activations that have no CUDA path (their shapes have no CUDA
+/// kernel in gaaf-dfdx).
+#[derive(Debug, Clone)]
+pub enum CpuOnlyAct {
+    /// The dropout-matched shape.
+    Matched(MatchedAct),
+    /// The shoulder shape.
+    Shoulder(ShoulderAct),
+}
+
+impl CpuOnlyAct {
+    /// The variant that trains with it (for the CUDA device's error).
+    #[cfg_attr(not(feature = "cuda"), allow(dead_code))]
+    pub(crate) fn variant(&self) -> Variant {
+        match self {
+            CpuOnlyAct::Matched(_) => Variant::DropoutMatched,
+            CpuOnlyAct::Shoulder(_) => Variant::GaafShoulder,
+        }
+    }
+}
+
 /// One hidden layer's activation on device `D`.
 #[derive(Debug, Clone)]
 pub(crate) enum Act<D: MnistDevice> {
@@ -52,10 +76,10 @@ pub(crate) enum Act<D: MnistDevice> {
     Tanh,
     /// GAAF-tanh with the exponential shape.
     Gaaf(GaafTanh),
-    /// GAAF-tanh with the dropout-matched shape (boxed: its two f32 and two
-    /// f64 coefficient series are 768 bytes),
-    /// on a device that has it ([`MnistDevice::Matched`]).
-    Matched(Box<D::Matched>),
+    /// GAAF-tanh with the dropout-matched or the shoulder shape (boxed: the
+    /// fitted shape's two f32 and two f64 coefficient series are 768 bytes),
+    /// on a device that has it ([`MnistDevice::CpuOnly`]).
+    CpuOnly(Box<D::CpuOnly>),
 }
 
 impl<D: MnistDevice> Act<D> {
@@ -63,7 +87,7 @@ impl<D: MnistDevice> Act<D> {
         match self {
             Act::Tanh => FastTanh::default().forward(z),
             Act::Gaaf(m) => m.forward(z),
-            Act::Matched(m) => D::matched(m, z),
+            Act::CpuOnly(m) => D::cpu_only(m, z),
         }
     }
 
@@ -91,8 +115,22 @@ impl<D: MnistDevice> Act<D> {
         let shape: DropoutMatchedTanh<f64> =
             DropoutMatchedTanh::<f32>::new(sigma as f32)?.recast()?;
         let accel = GradAccel::new(config.gaaf_k)?;
-        let act = D::matched_act(MatchedAct::new(Tanh, shape, accel)?)?;
-        Ok(Act::Matched(Box::new(act)))
+        let act = D::cpu_only_act(CpuOnlyAct::Matched(MatchedAct::new(Tanh, shape, accel)?))?;
+        Ok(Act::CpuOnly(Box::new(act)))
+    }
+
+    /// GAAF-tanh with the shoulder shape of height 1 and the configuration's
+    /// shape width (peaks at `±sqrt(width)`).
+    ///
+    /// # Errors
+    ///
+    /// The shape's; [`crate::Error::Unsupported`] on a device without it
+    /// (CUDA).
+    pub(crate) fn shoulder(config: &Config) -> Result<Self> {
+        let shape = ShoulderBump::new(1.0, config.shape_width)?;
+        let accel = GradAccel::new(config.gaaf_k)?;
+        let act = D::cpu_only_act(CpuOnlyAct::Shoulder(ShoulderAct::new(Tanh, shape, accel)?))?;
+        Ok(Act::CpuOnly(Box::new(act)))
     }
 }
 
@@ -124,9 +162,10 @@ impl<D: MnistDevice> Net<D> {
     /// device without it.
     pub(crate) fn new(config: &Config, layers: Layers<D>) -> Result<Self> {
         let act = match config.variant {
-            Variant::Base | Variant::Dropout => Act::Tanh,
+            Variant::Base | Variant::Dropout | Variant::BaseLrScaled => Act::Tanh,
             Variant::Gaaf => Act::gaaf(config)?,
             Variant::DropoutMatched => Act::matched(config, 0.0)?,
+            Variant::GaafShoulder => Act::shoulder(config)?,
         };
         let dropout = (config.variant == Variant::Dropout).then_some(config.dropout_p);
         Ok(Self {

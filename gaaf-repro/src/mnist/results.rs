@@ -19,6 +19,12 @@ pub enum Variant {
     Gaaf,
     /// The base model with GAAF-tanh whose shape is matched to dropout's noise.
     DropoutMatched,
+    /// Control: the base model trained with per-layer learning rates scaled
+    /// by GAAF's measured gradient gain at initialisation (same seed).
+    BaseLrScaled,
+    /// Control: GAAF-tanh with the shoulder shape
+    /// ([`gaaf_shapes::ShoulderBump`]: zero at the centre).
+    GaafShoulder,
 }
 
 impl Variant {
@@ -30,6 +36,9 @@ impl Variant {
         Variant::DropoutMatched,
     ];
 
+    /// The two control variants of the `--controls` sweep.
+    pub const CONTROLS: [Variant; 2] = [Variant::BaseLrScaled, Variant::GaafShoulder];
+
     /// The name used in file names, flags and JSON.
     pub fn name(self) -> &'static str {
         match self {
@@ -37,6 +46,8 @@ impl Variant {
             Variant::Dropout => "dropout",
             Variant::Gaaf => "gaaf",
             Variant::DropoutMatched => "dropout-matched",
+            Variant::BaseLrScaled => "base-lr-scaled",
+            Variant::GaafShoulder => "gaaf-shoulder",
         }
     }
 }
@@ -141,6 +152,11 @@ pub struct Run {
     /// images, 20 dropout masks, the mean over units of each unit's net
     /// variance, for `[Layer1, Layer2, Layer3, Last]`; `None` otherwise.
     pub net_variance: Option<Vec<f64>>,
+    /// `base-lr-scaled` only: the per-layer learning-rate multipliers it
+    /// trained with (GAAF's gradient gain at initialisation over base, same
+    /// seed, W1..W4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lr_scales: Option<Vec<f64>>,
     /// The machine it ran on (CPU model, cores) and the threads it used.
     pub machine: String,
     /// The commit of the code that trained it ([`crate::sweep::COMMIT`]; empty

@@ -58,14 +58,16 @@
 //! equal; whether they repeat bit for bit on one GPU is untested.
 //! Plain SGD keeps no optimiser state, so the weights are a complete
 //! checkpoint (with, for the dropout-matched variant, each epoch's sigmas in
-//! the checkpoint state).
+//! the checkpoint state); an Adam run's checkpoint adds both moments, and
+//! its step count follows from the epoch.
 
+use super::adam::AdamState;
 use super::analysis::layer_correlation;
 use super::device::{DfdxDevice, MnistDevice};
 use super::model::{rows, Act, Layers, Net, Rows, CLASSES, HIDDEN, INPUT};
 use super::per_sample::StepProbes;
 use super::sgd::sgd_step;
-use super::{Config, Epoch, Histogram, Run, Variant, NET_BINS, NET_RANGE};
+use super::{Config, Epoch, Histogram, Optimiser, Run, Variant, NET_BINS, NET_RANGE};
 use crate::error::Result;
 use crate::sweep::{
     self, machine, stream_seed, NamedTensor, Outcome, Progress, RunData, RunState, Split, Stream,
@@ -164,6 +166,11 @@ pub struct Trainer<'a, D: MnistDevice = Cpu> {
     grads: Option<Gradients<f32, D>>,
     /// Appended to the run's machine line (the device, off the CPU).
     machine_note: Option<String>,
+    /// Adam's moments (Adam runs only).
+    adam: Option<AdamState<D>>,
+    /// Per-layer learning-rate multipliers (`base-lr-scaled` only): GAAF's
+    /// gradient gain at initialisation over base, per weight matrix.
+    lr_scales: Option<[f64; 4]>,
 }
 
 impl<'a> Trainer<'a> {
@@ -197,6 +204,12 @@ impl<'a, D: MnistDevice> Trainer<'a, D> {
         let (dev, layers) = dev.init(stream_seed(config.seed, Stream::Init, 0));
         let net = Net::new(config, layers)?;
         let grads = Some(net.layers.alloc_grads());
+        let adam = (config.optimiser == Optimiser::Adam).then(|| AdamState::new(&net.layers));
+        let lr_scales = if config.variant == Variant::BaseLrScaled {
+            Some(gaaf_gain_at_init(config, data, &dev)?)
+        } else {
+            None
+        };
         Ok(Self {
             config,
             data,
@@ -204,6 +217,8 @@ impl<'a, D: MnistDevice> Trainer<'a, D> {
             net,
             grads,
             machine_note,
+            adam,
+            lr_scales,
         })
     }
 }
@@ -219,6 +234,54 @@ const TENSOR_NAMES: [&str; 8] = [
     "layer4.weight",
     "layer4.bias",
 ];
+
+/// Name prefixes of Adam's moments in a checkpoint.
+const ADAM_M: &str = "adam.m.";
+const ADAM_V: &str = "adam.v.";
+
+/// Sets `layers` from the tensors named `prefix` + [`TENSOR_NAMES`].
+fn load_layers<D: MnistDevice>(
+    layers: &mut Layers<D>,
+    tensors: &mut HashMap<String, NamedTensor>,
+    prefix: &str,
+) {
+    // The epoch loop checked every name and shape against `layout`, so each
+    // tensor is there; an empty one would fail `copy_from`'s length check.
+    let mut take = |i: usize| {
+        tensors
+            .remove(&format!("{prefix}{}", TENSOR_NAMES[i]))
+            .map(|t| t.values)
+            .unwrap_or_default()
+    };
+    layers.0.weight.copy_from(&take(0));
+    layers.0.bias.copy_from(&take(1));
+    layers.1.weight.copy_from(&take(2));
+    layers.1.bias.copy_from(&take(3));
+    layers.2.weight.copy_from(&take(4));
+    layers.2.bias.copy_from(&take(5));
+    layers.3.weight.copy_from(&take(6));
+    layers.3.bias.copy_from(&take(7));
+}
+
+impl<D: MnistDevice> Trainer<'_, D> {
+    /// The checkpoint's tensors, named: the model's, and with `optimiser`
+    /// Adam's moments too (SGD keeps no state).
+    fn named(&self, optimiser: bool) -> Vec<(String, (Vec<usize>, Vec<f32>))> {
+        let of = |layers: &Layers<D>, prefix: &str| {
+            TENSOR_NAMES
+                .iter()
+                .zip(layer_tensors(layers))
+                .map(|(name, t)| (format!("{prefix}{name}"), t))
+                .collect::<Vec<_>>()
+        };
+        let mut named = of(&self.net.layers, "");
+        if let (true, Some(adam)) = (optimiser, &self.adam) {
+            named.extend(of(&adam.m, ADAM_M));
+            named.extend(of(&adam.v, ADAM_V));
+        }
+        named
+    }
+}
 
 /// The values of the four layers' weights and biases, in [`TENSOR_NAMES`]'
 /// order, with their shapes.
@@ -259,44 +322,31 @@ impl<D: MnistDevice> sweep::Trainer for Trainer<'_, D> {
         self.data.train.len().div_ceil(self.config.batch_size)
     }
 
-    fn layout(&self, _optimiser: bool) -> Vec<(String, Vec<usize>)> {
-        TENSOR_NAMES
-            .iter()
-            .zip(layer_tensors(&self.net.layers))
-            .map(|(name, (shape, _))| (name.to_string(), shape))
+    fn layout(&self, optimiser: bool) -> Vec<(String, Vec<usize>)> {
+        self.named(optimiser)
+            .into_iter()
+            .map(|(name, (shape, _))| (name, shape))
             .collect()
     }
 
     fn tensors(&self) -> Result<Vec<NamedTensor>> {
-        Ok(TENSOR_NAMES
-            .iter()
-            .zip(layer_tensors(&self.net.layers))
+        Ok(self
+            .named(true)
+            .into_iter()
             .map(|(name, (shape, values))| NamedTensor {
-                name: name.to_string(),
+                name,
                 shape,
                 values,
             })
             .collect())
     }
 
-    fn load(&mut self, mut tensors: HashMap<String, NamedTensor>, _optimiser: bool) -> Result<()> {
-        // The loop checked every name and shape against `layout`, so each
-        // tensor is there; an empty one would fail `copy_from`'s length check.
-        let mut take = |i: usize| {
-            tensors
-                .remove(TENSOR_NAMES[i])
-                .map(|t| t.values)
-                .unwrap_or_default()
-        };
-        let l = &mut self.net.layers;
-        l.0.weight.copy_from(&take(0));
-        l.0.bias.copy_from(&take(1));
-        l.1.weight.copy_from(&take(2));
-        l.1.bias.copy_from(&take(3));
-        l.2.weight.copy_from(&take(4));
-        l.2.bias.copy_from(&take(5));
-        l.3.weight.copy_from(&take(6));
-        l.3.bias.copy_from(&take(7));
+    fn load(&mut self, mut tensors: HashMap<String, NamedTensor>, optimiser: bool) -> Result<()> {
+        load_layers(&mut self.net.layers, &mut tensors, "");
+        if let (true, Some(adam)) = (optimiser, &mut self.adam) {
+            load_layers(&mut adam.m, &mut tensors, ADAM_M);
+            load_layers(&mut adam.v, &mut tensors, ADAM_V);
+        }
         Ok(())
     }
 
@@ -324,6 +374,9 @@ impl<D: MnistDevice> sweep::Trainer for Trainer<'_, D> {
         let mut grad_sum = [0.0f64; 4];
         let mut per_sample_sum = [0.0f64; 4];
         let probes = StepProbes::default();
+        // Adam's step count: every batch of the epochs before, then this
+        // epoch's (so a resumed run continues the count).
+        let mut step = ((epoch - 1) * self.batches()) as u64;
         let mut grads = self
             .grads
             .take()
@@ -344,7 +397,8 @@ impl<D: MnistDevice> sweep::Trainer for Trainer<'_, D> {
             grad_sum[1] += D::grad_mean_abs(&mut grads, &layers.1.weight)?;
             grad_sum[2] += D::grad_mean_abs(&mut grads, &layers.2.weight)?;
             grad_sum[3] += D::grad_mean_abs(&mut grads, &layers.3.weight)?;
-            sgd_step(&mut self.net.layers, &grads, config.lr).map_err(D::device_error)?;
+            step += 1;
+            self.update(&grads, step).map_err(D::device_error)?;
             self.net.layers.zero_grads(&mut grads);
             progress.batch_done();
         }
@@ -371,7 +425,8 @@ impl<D: MnistDevice> sweep::Trainer for Trainer<'_, D> {
             }
         }
         let mut result = analyse(&self.net, config, self.data, &self.dev, state);
-        result.init_grad_info = self.init_grad_info()?;
+        result.init_grad_info = init_grad_info(config, self.data, &self.dev)?;
+        result.lr_scales = self.lr_scales.map(Vec::from);
         if let Some(note) = &self.machine_note {
             result.machine = format!("{}; {note}", result.machine);
         }
@@ -509,6 +564,7 @@ fn analyse<D: MnistDevice>(
         test_acc,
         grad_info,
         init_grad_info: Vec::new(),
+        lr_scales: None,
         correlations,
         nets: net_hists,
         net_variance,
@@ -522,39 +578,80 @@ fn analyse<D: MnistDevice>(
 const INIT_GRAD_IMAGES: usize = 1024;
 
 impl<D: MnistDevice> Trainer<'_, D> {
-    /// Eq. 5 per sample at the run's initial weights (drawn again from the
-    /// initialisation stream), per weight matrix, on a fixed batch of
-    /// [`INIT_GRAD_IMAGES`] training images in batches of `batch_size` (the
-    /// dropout variant with masks of its own stream; the dropout-matched one
-    /// with the sigmas of its first epoch).
-    fn init_grad_info(&self) -> Result<Vec<f64>> {
-        let (config, data) = (self.config, self.data);
-        let (dev, layers) = self.dev.init(stream_seed(config.seed, Stream::Init, 0));
-        let mut net = Net::new(config, layers)?;
-        if config.variant == Variant::DropoutMatched {
-            set_matched_sigmas(&mut net, config, data, &dev)?;
-        }
-        let order = gaaf_data::shuffled_indices(
-            data.train.len(),
-            stream_seed(config.seed, Stream::InitGradient, 0),
-        );
-        let take = INIT_GRAD_IMAGES.min(order.len());
-        let masks = Cpu::seed_from_u64(stream_seed(config.seed, Stream::InitGradient, 1));
-        let probes = StepProbes::default();
-        let mut sum = [0.0_f64; 4];
-        for chunk in order[..take].chunks(config.batch_size) {
-            let (x, y) = data.train.gather(chunk);
-            let x = rows::<INPUT, D>(&dev, x).traced(net.layers.alloc_grads());
-            let targets = rows::<CLASSES, D>(&dev, one_hot(&y));
-            let logits = net.logits(x, Some(&masks), Some(&probes));
-            let _ = cross_entropy_with_logits_loss(logits, targets).backward();
-            // Per-sample means of the chunk, weighted by its samples.
-            for (s, g) in sum.iter_mut().zip(probes.take_per_sample()) {
-                *s += g * chunk.len() as f64;
+    /// One optimiser step (`step`: 1-based, over the whole run).
+    fn update(&mut self, grads: &Gradients<f32, D>, step: u64) -> std::result::Result<(), D::Err> {
+        let lr = self.config.lr;
+        let layers = &mut self.net.layers;
+        match (&mut self.adam, self.lr_scales) {
+            (Some(adam), _) => adam.step(layers, grads, lr, step),
+            (None, Some(s)) => {
+                sgd_step(&mut layers.0, grads, lr * s[0])?;
+                sgd_step(&mut layers.1, grads, lr * s[1])?;
+                sgd_step(&mut layers.2, grads, lr * s[2])?;
+                sgd_step(&mut layers.3, grads, lr * s[3])
             }
+            (None, None) => sgd_step(layers, grads, lr),
         }
-        Ok(sum.iter().map(|s| s / take.max(1) as f64).collect())
     }
+}
+
+/// GAAF's gradient gain at initialisation over base for `config`'s seed and
+/// data: per weight matrix, Eq. 5 per sample ([`init_grad_info`]) of the
+/// GAAF model over that of the base model, both from the seed's initial
+/// weights (the same weights: the models differ in activation only).
+///
+/// # Errors
+///
+/// As [`init_grad_info`].
+fn gaaf_gain_at_init<D: MnistDevice>(config: &Config, data: &RunData, dev: &D) -> Result<[f64; 4]> {
+    let with = |variant| Config {
+        variant,
+        ..config.clone()
+    };
+    let gaaf = init_grad_info(&with(Variant::Gaaf), data, dev)?;
+    let base = init_grad_info(&with(Variant::Base), data, dev)?;
+    let mut gain = [1.0; 4];
+    for (k, g) in gain.iter_mut().enumerate() {
+        *g = gaaf[k] / base[k];
+    }
+    Ok(gain)
+}
+
+/// Eq. 5 per sample at the initial weights of `config`'s run (drawn again
+/// from the initialisation stream), per weight matrix, on a fixed batch of
+/// [`INIT_GRAD_IMAGES`] training images in batches of `batch_size` (the
+/// dropout variant with masks of its own stream; the dropout-matched one
+/// with the sigmas of its first epoch).
+///
+/// # Errors
+///
+/// The model's (an activation it cannot build on `dev`).
+fn init_grad_info<D: MnistDevice>(config: &Config, data: &RunData, dev: &D) -> Result<Vec<f64>> {
+    let (dev, layers) = dev.init(stream_seed(config.seed, Stream::Init, 0));
+    let mut net = Net::new(config, layers)?;
+    if config.variant == Variant::DropoutMatched {
+        set_matched_sigmas(&mut net, config, data, &dev)?;
+    }
+    let order = gaaf_data::shuffled_indices(
+        data.train.len(),
+        stream_seed(config.seed, Stream::InitGradient, 0),
+    );
+    let take = INIT_GRAD_IMAGES.min(order.len());
+    let masks = Cpu::seed_from_u64(stream_seed(config.seed, Stream::InitGradient, 1));
+    let probes = StepProbes::default();
+    let mut sum = [0.0_f64; 4];
+    for chunk in order[..take].chunks(config.batch_size) {
+        let (x, y) = data.train.gather(chunk);
+        let x = rows::<INPUT, D>(&dev, x).traced(net.layers.alloc_grads());
+        let targets = rows::<CLASSES, D>(&dev, one_hot(&y));
+        let logits = net.logits(x, Some(&masks), Some(&probes));
+        let _ = cross_entropy_with_logits_loss(logits, targets).backward();
+        // Per-sample means of the chunk, weighted by its samples.
+        for (s, g) in sum.iter_mut().zip(probes.take_per_sample()) {
+            *s += g * chunk.len() as f64;
+        }
+    }
+    Ok(sum.iter().map(|s| s / take.max(1) as f64).collect())
 }
 
 /// Table 3 (module docs).

@@ -1,13 +1,12 @@
 //! dfdx's CUDA device for MNIST runs (feature `cuda`): the model's
 //! activations as gaaf-dfdx's CUDA paths (dfdx's own kernels), dropout masks
 //! drawn on a seeded CPU generator and multiplied in on the GPU, and the
-//! gradient statistic computed on the GPU. The dropout-matched variant has no
-//! CUDA path (its fitted shape runs on the CPU only).
+//! gradient statistic computed on the GPU. The dropout-matched and shoulder
+//! variants have no CUDA path (their shapes run on the CPU only).
 
 use super::{sealed, MnistDevice};
 use crate::error::{Error, Result};
-use crate::mnist::model::{Layers, MatchedAct, Rows};
-use crate::mnist::Variant;
+use crate::mnist::model::{CpuOnlyAct, Layers, Rows};
 use dfdx::nn::ToDevice;
 use dfdx::prelude::*;
 use dfdx::tensor::{Cuda, CudaError};
@@ -46,21 +45,21 @@ fn cuda_error(e: CudaError) -> Error {
 impl sealed::Sealed for Cuda {}
 
 impl MnistDevice for Cuda {
-    type Matched = Infallible;
+    type CpuOnly = Infallible;
 
     fn init(&self, seed: u64) -> (Self, Layers<Self>) {
         let (_, layers) = Cpu::default().init(seed);
         (self.clone(), layers.to_device(self))
     }
 
-    fn matched_act(_: MatchedAct) -> Result<Infallible> {
+    fn cpu_only_act(m: CpuOnlyAct) -> Result<Infallible> {
         Err(Error::Unsupported {
-            variant: Variant::DropoutMatched.name(),
+            variant: m.variant().name(),
             device: "cuda".to_string(),
         })
     }
 
-    fn matched<const N: usize, T: Tape<f32, Self>>(
+    fn cpu_only<const N: usize, T: Tape<f32, Self>>(
         m: &Infallible,
         _: Rows<N, Self, T>,
     ) -> Rows<N, Self, T> {

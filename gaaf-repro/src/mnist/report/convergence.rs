@@ -14,7 +14,11 @@ use crate::sweep::{self, Plateau};
 
 /// The window the check compares for `run`.
 pub(crate) fn window(run: &Run) -> usize {
-    run.config.stopping.plateau.unwrap_or(Plateau::DEFAULT).window
+    run.config
+        .stopping
+        .plateau
+        .unwrap_or(Plateau::DEFAULT)
+        .window
 }
 
 /// `run`'s tail rise in points over [`window`]; `None` for a run of fewer

@@ -35,6 +35,8 @@ pub(super) fn style(variant: Variant) -> (RGBColor, bool) {
         Variant::Dropout => (RGBColor(214, 39, 40), false),
         Variant::Gaaf => (RGBColor(44, 160, 44), true),
         Variant::DropoutMatched => (RGBColor(148, 103, 189), true),
+        Variant::BaseLrScaled => (RGBColor(255, 127, 14), false),
+        Variant::GaafShoulder => (RGBColor(23, 190, 207), true),
     }
 }
 

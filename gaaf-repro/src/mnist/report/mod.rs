@@ -13,6 +13,7 @@ use super::{Run, Variant};
 use crate::report_common::write_files;
 pub use crate::report_common::{ReportError, ReportMeta, Written};
 
+mod controls;
 mod convergence;
 mod fig_gradient;
 mod figures;
@@ -26,6 +27,7 @@ mod table2;
 mod table3;
 mod table4;
 
+pub use controls::render_controls;
 pub use convergence::render_convergence;
 pub use fig_gradient::render_fig_gradient;
 pub use figures::{render_fig1, render_fig3, render_fig6};
@@ -53,6 +55,8 @@ pub(crate) fn model_label(variant: Variant) -> &'static str {
         Variant::Dropout => "+Dropout",
         Variant::Gaaf => "+GAAF",
         Variant::DropoutMatched => "+GAAF, dropout-matched shape",
+        Variant::BaseLrScaled => "Base, per-layer LR x GAAF's gain",
+        Variant::GaafShoulder => "+GAAF, shoulder shape",
     }
 }
 
@@ -85,6 +89,18 @@ pub fn write_report(runs: &[Run], out: &Path, meta: &ReportMeta) -> Result<Writt
             ("fig_gradient.svg", render_fig_gradient(runs)?),
             ("report.md", render_report(runs, meta)),
         ])
+    })
+}
+
+/// Writes `controls.md` ([`render_controls`]) for `runs` into `out`;
+/// `main_lr` is the sweep's SGD rate.
+///
+/// # Errors
+///
+/// [`ReportError::NoRuns`] without runs; I/O.
+pub fn write_controls(runs: &[Run], out: &Path, main_lr: f64) -> Result<Written, ReportError> {
+    write_files(runs.len(), out, || {
+        Ok(vec![("controls.md", render_controls(runs, main_lr))])
     })
 }
 

@@ -56,7 +56,7 @@ pub(crate) fn table4(variant: Variant) -> Option<Table4Row> {
         Variant::Base => Some(row(98.23, 0.075, 82.0, 16.6)),
         Variant::Dropout => Some(row(98.40, 0.034, 169.0, 9.7)),
         Variant::Gaaf => Some(row(98.35, 0.059, 114.0, 24.8)),
-        Variant::DropoutMatched => None,
+        Variant::DropoutMatched | Variant::BaseLrScaled | Variant::GaafShoulder => None,
     }
 }
 
@@ -67,7 +67,7 @@ pub(crate) fn table2(variant: Variant, w: usize) -> Option<f64> {
         Variant::Base => &TABLE2_BASE,
         Variant::Dropout => &TABLE2_DROPOUT,
         Variant::Gaaf => &TABLE2_GAAF,
-        Variant::DropoutMatched => return None,
+        Variant::DropoutMatched | Variant::BaseLrScaled | Variant::GaafShoulder => return None,
     };
     row.get(w).copied()
 }

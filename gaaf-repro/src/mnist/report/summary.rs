@@ -61,7 +61,11 @@ fn how_made(s: &mut String, runs: &[Run], meta: &ReportMeta) {
     s.push('\n');
     let mut commits: BTreeMap<&str, usize> = BTreeMap::new();
     for r in runs {
-        let c = if r.commit.is_empty() { "not recorded" } else { r.commit.as_str() };
+        let c = if r.commit.is_empty() {
+            "not recorded"
+        } else {
+            r.commit.as_str()
+        };
         *commits.entry(c).or_default() += 1;
     }
     s.push_str("- Commits the runs were trained at:");
@@ -417,7 +421,7 @@ mod tests {
         ReportMeta {
             command: "gaaf-repro mnist --seeds 3 --out out".to_string(),
             machine: "synthetic (16 cores)".to_string(),
-        commit: "0123456789ab".to_string(),
+            commit: "0123456789ab".to_string(),
             wall_seconds: Some(3723.5),
             quick,
         }

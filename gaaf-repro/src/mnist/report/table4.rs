@@ -25,8 +25,8 @@ pub(crate) fn row(runs: &[Run], variant: Variant) -> Row {
 
 fn activation(variant: Variant) -> &'static str {
     match variant {
-        Variant::Base | Variant::Dropout => "tanh",
-        Variant::Gaaf | Variant::DropoutMatched => "GAAF",
+        Variant::Base | Variant::Dropout | Variant::BaseLrScaled => "tanh",
+        Variant::Gaaf | Variant::DropoutMatched | Variant::GaafShoulder => "GAAF",
     }
 }
 
