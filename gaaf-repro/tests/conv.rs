@@ -108,6 +108,7 @@ fn same_seed_same_result_and_a_resumed_run_continues_exactly() {
         stopping: Stopping {
             max_epochs: 3,
             patience: 3,
+            plateau: None,
         },
         width_divisor: 16,
         ..Config::new(Dataset::Svhn, Variant::BnGaaf, 3)

@@ -13,6 +13,7 @@ fn config(variant: Variant) -> Config {
         stopping: Stopping {
             max_epochs: 1,
             patience: 1,
+            plateau: None,
         },
         sizes: DataSizes {
             val_size: 1_000,

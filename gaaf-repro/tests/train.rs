@@ -3,7 +3,8 @@
 //! a checkpoint made with another configuration.
 
 use gaaf_data::{Dataset, Splits};
-use gaaf_repro::mnist::{prepare, train, train_until, Config, Run, Variant};
+use gaaf_repro::mnist::{prepare, train, train_until, Config, Optimiser, Run, Variant};
+use gaaf_repro::sweep::RunConfig;
 use gaaf_repro::sweep::{DataSizes, Outcome, Progress, RunData, Stopping};
 use gaaf_repro::Error;
 use ndarray::Array4;
@@ -47,6 +48,7 @@ fn config(variant: Variant) -> Config {
         stopping: Stopping {
             max_epochs: 3,
             patience: 3,
+            plateau: None,
         },
         sizes: DataSizes::all_but(100),
         ..Config::new(variant, 7)
@@ -150,6 +152,40 @@ fn a_resumed_run_equals_an_uninterrupted_one() {
         let (resumed, notes) = run.resume();
         assert_eq!(resumed, run.whole, "{variant:?}");
         assert!(notes.is_empty(), "{notes:?}");
+    }
+}
+
+#[test]
+fn the_controls_learn_and_resume_exactly() {
+    // Adam resumes with its moments and step count; the scaled base model
+    // with the same per-layer rates; the shoulder shape like any GAAF.
+    let adam = Config {
+        optimiser: Optimiser::Adam,
+        lr: 0.001,
+        ..config(Variant::Gaaf)
+    };
+    for c in [
+        adam,
+        config(Variant::BaseLrScaled),
+        config(Variant::GaafShoulder),
+    ] {
+        let run = Interrupted::with(c.clone(), 1);
+        let (resumed, notes) = run.resume();
+        assert_eq!(resumed, run.whole, "{}", c.run_id());
+        assert!(notes.is_empty(), "{notes:?}");
+        assert!(
+            resumed.test_acc > 0.5,
+            "{}: test accuracy {}",
+            c.run_id(),
+            resumed.test_acc
+        );
+        let scales = resumed.lr_scales.as_ref();
+        assert_eq!(scales.is_some(), c.variant == Variant::BaseLrScaled);
+        if let Some(s) = scales {
+            // GAAF's paper shape adds slope at the centre: every layer's
+            // gradient grows, the first most (8.95, 4.13, 2.02, 1.00 on MNIST).
+            assert!(s.iter().all(|&g| g > 0.99) && s[0] > s[3], "{s:?}");
+        }
     }
 }
 

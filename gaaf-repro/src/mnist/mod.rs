@@ -293,8 +293,36 @@ mod tests {
             sweep: SweepOptions::new("unused"),
             variants: Vec::new(),
             quick: false,
+            controls: false,
             overrides: Overrides::default(),
         }
+    }
+
+    #[test]
+    fn controls_add_ten_runs_per_seed_with_distinct_ids() {
+        let mut o = opts();
+        o.controls = true;
+        let configs = o.configs().unwrap();
+        // 4 paper variants + 6 grid runs + 2 control variants + 2 Adam runs.
+        assert_eq!(configs.len(), 5 * (4 + 10));
+        let mut ids: Vec<String> = configs.iter().map(RunConfig::run_id).collect();
+        assert!(ids.contains(&"gaaf-lr0.2-seed4".to_string()));
+        assert!(ids.contains(&"base-adam-seed0".to_string()));
+        assert!(ids.contains(&"base-lr-scaled-seed3".to_string()));
+        assert!(ids.contains(&"gaaf-seed0".to_string()));
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), configs.len());
+        // Adam with the scaled base is refused, naming the flag.
+        let bad = Config {
+            optimiser: Optimiser::Adam,
+            ..Config::new(Variant::BaseLrScaled, 0)
+        };
+        assert!(bad
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("--optimiser"));
     }
 
     #[test]

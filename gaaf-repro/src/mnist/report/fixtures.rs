@@ -116,6 +116,7 @@ pub(crate) fn run(variant: Variant, seed: u64) -> Run {
         nets,
         net_variance: (variant == Variant::Dropout)
             .then(|| vec![0.0, 1.0 + 0.02 * s, 1.1 + 0.01 * s, 2.0 - 0.03 * s]),
+        lr_scales: None,
         machine: "synthetic (16 cores)".to_string(),
         commit: "0123456789ab".to_string(),
         seconds: 100.0 + 10.0 * vi as f64 + s,
