@@ -49,8 +49,9 @@ pub(crate) type ShoulderAct = Gaaf<Tanh, ShoulderBump<f64>>;
 /// kernel in gaaf-dfdx).
 #[derive(Debug, Clone)]
 pub enum CpuOnlyAct {
-    /// The dropout-matched shape.
-    Matched(MatchedAct),
+    /// The dropout-matched shape (boxed: its two f32 and two f64
+    /// coefficient series are 768 bytes).
+    Matched(Box<MatchedAct>),
     /// The shoulder shape.
     Shoulder(ShoulderAct),
 }
@@ -76,10 +77,9 @@ pub(crate) enum Act<D: MnistDevice> {
     Tanh,
     /// GAAF-tanh with the exponential shape.
     Gaaf(GaafTanh),
-    /// GAAF-tanh with the dropout-matched or the shoulder shape (boxed: the
-    /// fitted shape's two f32 and two f64 coefficient series are 768 bytes),
-    /// on a device that has it ([`MnistDevice::CpuOnly`]).
-    CpuOnly(Box<D::CpuOnly>),
+    /// GAAF-tanh with the dropout-matched or the shoulder shape, on a device
+    /// that has it ([`MnistDevice::CpuOnly`]).
+    CpuOnly(D::CpuOnly),
 }
 
 impl<D: MnistDevice> Act<D> {
@@ -115,8 +115,8 @@ impl<D: MnistDevice> Act<D> {
         let shape: DropoutMatchedTanh<f64> =
             DropoutMatchedTanh::<f32>::new(sigma as f32)?.recast()?;
         let accel = GradAccel::new(config.gaaf_k)?;
-        let act = D::cpu_only_act(CpuOnlyAct::Matched(MatchedAct::new(Tanh, shape, accel)?))?;
-        Ok(Act::CpuOnly(Box::new(act)))
+        let act = D::cpu_only_act(CpuOnlyAct::Matched(Box::new(MatchedAct::new(Tanh, shape, accel)?)))?;
+        Ok(Act::CpuOnly(act))
     }
 
     /// GAAF-tanh with the shoulder shape of height 1 and the configuration's
@@ -130,7 +130,7 @@ impl<D: MnistDevice> Act<D> {
         let shape = ShoulderBump::new(1.0, config.shape_width)?;
         let accel = GradAccel::new(config.gaaf_k)?;
         let act = D::cpu_only_act(CpuOnlyAct::Shoulder(ShoulderAct::new(Tanh, shape, accel)?))?;
-        Ok(Act::CpuOnly(Box::new(act)))
+        Ok(Act::CpuOnly(act))
     }
 }
 

@@ -235,6 +235,9 @@ const TENSOR_NAMES: [&str; 8] = [
     "layer4.bias",
 ];
 
+/// A tensor's shape and values.
+type ShapedValues = (Vec<usize>, Vec<f32>);
+
 /// Name prefixes of Adam's moments in a checkpoint.
 const ADAM_M: &str = "adam.m.";
 const ADAM_V: &str = "adam.v.";
@@ -266,7 +269,7 @@ fn load_layers<D: MnistDevice>(
 impl<D: MnistDevice> Trainer<'_, D> {
     /// The checkpoint's tensors, named: the model's, and with `optimiser`
     /// Adam's moments too (SGD keeps no state).
-    fn named(&self, optimiser: bool) -> Vec<(String, (Vec<usize>, Vec<f32>))> {
+    fn named(&self, optimiser: bool) -> Vec<(String, ShapedValues)> {
         let of = |layers: &Layers<D>, prefix: &str| {
             TENSOR_NAMES
                 .iter()
@@ -285,7 +288,7 @@ impl<D: MnistDevice> Trainer<'_, D> {
 
 /// The values of the four layers' weights and biases, in [`TENSOR_NAMES`]'
 /// order, with their shapes.
-fn layer_tensors<D: MnistDevice>(layers: &Layers<D>) -> [(Vec<usize>, Vec<f32>); 8] {
+fn layer_tensors<D: MnistDevice>(layers: &Layers<D>) -> [ShapedValues; 8] {
     fn w<const O: usize, const I: usize, D: MnistDevice>(
         t: &Tensor<Rank2<O, I>, f32, D>,
     ) -> (Vec<usize>, Vec<f32>) {
