@@ -115,7 +115,9 @@ impl<D: MnistDevice> Act<D> {
         let shape: DropoutMatchedTanh<f64> =
             DropoutMatchedTanh::<f32>::new(sigma as f32)?.recast()?;
         let accel = GradAccel::new(config.gaaf_k)?;
-        let act = D::cpu_only_act(CpuOnlyAct::Matched(Box::new(MatchedAct::new(Tanh, shape, accel)?)))?;
+        let act = D::cpu_only_act(CpuOnlyAct::Matched(Box::new(MatchedAct::new(
+            Tanh, shape, accel,
+        )?)))?;
         Ok(Act::CpuOnly(act))
     }
 

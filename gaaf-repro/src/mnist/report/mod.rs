@@ -20,6 +20,7 @@ mod figures;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod init_gain;
+mod matched;
 mod paper;
 mod summary;
 mod table1;
@@ -32,6 +33,7 @@ pub use convergence::render_convergence;
 pub use fig_gradient::render_fig_gradient;
 pub use figures::{render_fig1, render_fig3, render_fig6};
 pub use init_gain::render_init_gain;
+pub use matched::render_matched;
 pub use summary::render_report;
 pub use table1::render_table1;
 pub use table2::render_table2;
@@ -65,8 +67,9 @@ pub(crate) fn model_label(variant: Variant) -> &'static str {
 pub(crate) const HIDDEN_TOP_DOWN: [(&str, usize); 3] =
     [("Layer3", 2), ("Layer2", 1), ("Layer1", 0)];
 
-/// Writes table1.md..table4.md, fig1.svg, fig3.svg, fig6.svg and report.md
-/// into `out` (created if missing; every file rendered first, so a drawing
+/// Writes table1.md..table4.md, convergence.md, init_gain.md, matched.md
+/// (empty without dropout-matched runs), fig1.svg, fig3.svg, fig6.svg,
+/// fig_gradient.svg and report.md into `out` (created if missing; every file rendered first, so a drawing
 /// error leaves the folder as it was, then written atomically).
 ///
 /// # Errors
@@ -83,6 +86,7 @@ pub fn write_report(runs: &[Run], out: &Path, meta: &ReportMeta) -> Result<Writt
             ("table4.md", render_table4(runs)),
             ("convergence.md", render_convergence(runs)),
             ("init_gain.md", render_init_gain(runs)),
+            ("matched.md", render_matched(runs)),
             ("fig1.svg", render_fig1(runs)?),
             ("fig3.svg", render_fig3(runs)?),
             ("fig6.svg", render_fig6(runs)?),
@@ -145,6 +149,7 @@ mod tests {
                 "fig6.svg",
                 "fig_gradient.svg",
                 "init_gain.md",
+                "matched.md",
                 "report.md",
                 "table1.md",
                 "table2.md",
@@ -152,13 +157,13 @@ mod tests {
                 "table4.md"
             ]
         );
-        assert_eq!(written.files.len(), 11);
+        assert_eq!(written.files.len(), 12);
         for f in &written.files {
             assert!(fs::metadata(f).unwrap().len() > 100, "{}", f.display());
         }
         // Writing again replaces the files in place.
         write_report(&fixtures::runs(1), &out, &meta()).unwrap();
-        assert_eq!(fs::read_dir(&out).unwrap().count(), 11);
+        assert_eq!(fs::read_dir(&out).unwrap().count(), 12);
         fs::remove_dir_all(&dir).unwrap();
     }
 

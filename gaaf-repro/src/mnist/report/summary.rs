@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::figures::merged;
-use super::{convergence, init_gain, paper, table1, table2, table3, table4, ReportMeta};
+use super::{convergence, init_gain, matched, paper, table1, table2, table3, table4, ReportMeta};
 use super::{runs_of, HIDDEN_TOP_DOWN};
 use crate::mnist::{Histogram, Run, Variant};
 use crate::report_common::stats::{plain, signed};
@@ -378,8 +378,12 @@ pub fn render_report(runs: &[Run], meta: &ReportMeta) -> String {
         (table1::render_table1(runs), "table1.md"),
         (table2::render_table2(runs), "table2.md"),
         (init_gain::render_init_gain(runs), "init_gain.md"),
+        (matched::render_matched(runs), "matched.md"),
         (table3::render_table3(runs), "table3.md"),
     ] {
+        if table.is_empty() {
+            continue;
+        }
         s.push_str(&table);
         let _ = writeln!(s, "\n(Also in [{file}]({file}).)\n");
     }
