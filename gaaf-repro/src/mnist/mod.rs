@@ -140,16 +140,22 @@ impl Options {
                     Ok(c)
                 })?;
         if self.controls {
-            // Same seeds (and shard) as the main grid: one row per seed.
+            // The main grid's seeds; control-major, so that an interrupted
+            // sweep has every seed of the first controls ([`controls`]' order:
+            // the sharpest first) rather than every control of a few seeds.
             let seeds: Vec<u64> = {
                 let mut s: Vec<u64> = configs.iter().map(|c| c.seed).collect();
                 s.dedup();
                 s
             };
-            for seed in seeds {
-                for c in controls(config(Variant::Base, seed)) {
-                    c.validate()?;
-                    configs.push(c);
+            let per_seed: Vec<Vec<Config>> = seeds
+                .iter()
+                .map(|&seed| controls(config(Variant::Base, seed)))
+                .collect();
+            for k in 0..per_seed.first().map_or(0, Vec::len) {
+                for c in &per_seed {
+                    c[k].validate()?;
+                    configs.push(c[k].clone());
                 }
             }
         }
@@ -161,11 +167,11 @@ impl Options {
 /// SGD rate (0.025, 0.1, 0.2 around the default 0.05).
 pub const CONTROL_LR_FACTORS: [f64; 3] = [0.5, 2.0, 4.0];
 
-/// The control runs of one seed, from its base configuration `base`: base
-/// and GAAF at each [`CONTROL_LR_FACTORS`] rate; the base model with
-/// per-layer rates scaled by GAAF's gain; GAAF with the shoulder shape; base
-/// and GAAF under Adam at its default rate. (Base and GAAF at the sweep's own
-/// rate are the main grid's runs.)
+/// The control runs of one seed, from its base configuration `base`, the
+/// sharpest first: the base model with per-layer rates scaled by GAAF's
+/// gain; GAAF with the shoulder shape; base and GAAF under Adam at its
+/// default rate; base and GAAF at each [`CONTROL_LR_FACTORS`] rate. (Base
+/// and GAAF at the sweep's own rate are the main grid's runs.)
 pub fn controls(base: Config) -> Vec<Config> {
     let with = |variant, optimiser, lr| Config {
         variant,
@@ -174,16 +180,16 @@ pub fn controls(base: Config) -> Vec<Config> {
         ..base.clone()
     };
     let mut out = Vec::new();
-    for factor in CONTROL_LR_FACTORS {
-        for v in [Variant::Base, Variant::Gaaf] {
-            out.push(with(v, Optimiser::Sgd, base.lr * factor));
-        }
-    }
     for v in Variant::CONTROLS {
         out.push(with(v, Optimiser::Sgd, base.lr));
     }
     for v in [Variant::Base, Variant::Gaaf] {
         out.push(with(v, Optimiser::Adam, Optimiser::Adam.default_lr()));
+    }
+    for factor in CONTROL_LR_FACTORS {
+        for v in [Variant::Base, Variant::Gaaf] {
+            out.push(with(v, Optimiser::Sgd, base.lr * factor));
+        }
     }
     out
 }
@@ -310,6 +316,9 @@ mod tests {
         assert!(ids.contains(&"base-adam-seed0".to_string()));
         assert!(ids.contains(&"base-lr-scaled-seed3".to_string()));
         assert!(ids.contains(&"gaaf-seed0".to_string()));
+        // Control-major: every seed of the scaled base model comes first.
+        let first: Vec<String> = configs[20..25].iter().map(RunConfig::run_id).collect();
+        assert!(first.iter().all(|id| id.starts_with("base-lr-scaled-")), "{first:?}");
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), configs.len());
