@@ -318,7 +318,10 @@ mod tests {
         assert!(ids.contains(&"gaaf-seed0".to_string()));
         // Control-major: every seed of the scaled base model comes first.
         let first: Vec<String> = configs[20..25].iter().map(RunConfig::run_id).collect();
-        assert!(first.iter().all(|id| id.starts_with("base-lr-scaled-")), "{first:?}");
+        assert!(
+            first.iter().all(|id| id.starts_with("base-lr-scaled-")),
+            "{first:?}"
+        );
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), configs.len());

@@ -4,7 +4,9 @@
 
 pub(crate) mod stats;
 
-use crate::sweep::{machine, write_atomic, SweepOptions, Swept, COMMIT};
+use crate::sweep::{
+    machine, read_invocations, utc, write_atomic, Invocation, SweepOptions, Swept, COMMIT,
+};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -19,6 +21,9 @@ pub struct ReportMeta {
     pub commit: String,
     /// Wall-clock seconds of the whole experiment, if known.
     pub wall_seconds: Option<f64>,
+    /// Every invocation that trained into the output folder
+    /// ([`crate::sweep::read_invocations`]).
+    pub invocations: Vec<Invocation>,
     /// Whether this was a quick run, not comparable to the paper.
     pub quick: bool,
 }
@@ -32,6 +37,9 @@ impl ReportMeta {
             machine: machine(),
             commit: COMMIT.to_string(),
             wall_seconds: swept.wall_seconds,
+            // A record that cannot be read is left out rather than failing
+            // the report; the count printed shows what was read.
+            invocations: read_invocations(&opts.out).unwrap_or_default(),
             quick: quick || swept.partial,
         }
     }
@@ -48,7 +56,38 @@ impl ReportMeta {
                 let h = w / 3600.0;
                 let _ = writeln!(s, "- Wall time: {w:.1} s ({h:.hour_decimals$} h)");
             }
-            None => s.push_str("- Wall time: not recorded\n"),
+            None => {
+                s.push_str("- Wall time: not measured (this report was merged from run files)\n")
+            }
+        }
+        if !self.invocations.is_empty() {
+            let done: Vec<&Invocation> = self
+                .invocations
+                .iter()
+                .filter(|i| i.seconds.is_some())
+                .collect();
+            let total: f64 = done.iter().filter_map(|i| i.seconds).sum();
+            let _ = writeln!(
+                s,
+                "- Sweep invocations that trained into this folder: {} ({} ended, \
+                 {total:.0} s = {:.2} h together; see `invocations/`):",
+                self.invocations.len(),
+                done.len(),
+                total / 3600.0
+            );
+            for i in &self.invocations {
+                let took = match (i.seconds, i.trained) {
+                    (Some(sec), Some(n)) => format!("{sec:.0} s, {n} run(s) trained"),
+                    _ => "did not end (killed, or still running)".to_string(),
+                };
+                let _ = writeln!(
+                    s,
+                    "  - {}, shard {}, commit {}: {took}",
+                    utc(i.started_unix),
+                    i.shard,
+                    i.commit
+                );
+            }
         }
     }
 }
@@ -116,4 +155,45 @@ pub(crate) fn write_files(
         written.push(path);
     }
     Ok(Written { files: written })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_invocation_is_listed_and_only_ended_ones_are_summed() {
+        let ended = Invocation {
+            command: "gaaf-repro mnist".to_string(),
+            commit: "abc".to_string(),
+            machine: "m".to_string(),
+            shard: "1/1".to_string(),
+            started_unix: 1_796_300_000,
+            seconds: Some(3600.0),
+            trained: Some(7),
+        };
+        let killed = Invocation {
+            started_unix: 1_796_200_000,
+            seconds: None,
+            trained: None,
+            ..ended.clone()
+        };
+        let meta = ReportMeta {
+            invocations: vec![killed, ended],
+            command: "c".to_string(),
+            machine: "m".to_string(),
+            commit: "abc".to_string(),
+            wall_seconds: None,
+            quick: false,
+        };
+        let mut s = String::new();
+        meta.write_invocation(&mut s, 1);
+        assert!(s.contains("2 (1 ended, 3600 s = 1.00 h together"), "{s}");
+        assert!(
+            s.contains("2026-12-03T12:13:20Z, shard 1/1, commit abc: 3600 s, 7 run(s) trained"),
+            "{s}"
+        );
+        assert!(s.contains("did not end (killed, or still running)"), "{s}");
+        assert!(s.contains("Wall time: not measured"), "{s}");
+    }
 }

@@ -1,7 +1,7 @@
 //! What every experiment's sweep takes besides its own configuration, and
 //! the one path from those options to finished runs.
 
-use super::{read_runs, run_jobs, Job, Shard};
+use super::{read_runs, run_jobs, Invocation, Job, Shard};
 use crate::error::{check, Result};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -104,7 +104,17 @@ impl SweepOptions {
             runs.sort_by_key(|r| merge_key(J::config_of(r)));
             (runs, 0)
         } else {
-            run_jobs(&self.shard.select(jobs), &self.out, self.jobs, load)?
+            let mut record = Invocation::start(
+                &self.command,
+                format!("{}/{}", self.shard.index + 1, self.shard.count),
+            );
+            let path = record.path(&self.out);
+            record.save(&path)?;
+            let (runs, reused) = run_jobs(&self.shard.select(jobs), &self.out, self.jobs, load)?;
+            record.seconds = Some(started.elapsed().as_secs_f64());
+            record.trained = Some(runs.len() - reused);
+            record.save(&path)?;
+            (runs, reused)
         };
         let partial = runs
             .iter()

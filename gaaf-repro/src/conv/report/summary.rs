@@ -137,6 +137,7 @@ mod tests {
             .map(|v| fixtures::run(Dataset::Cifar10, v, 0))
             .collect();
         let meta = ReportMeta {
+            invocations: Vec::new(),
             command: "gaaf-repro cifar10".to_string(),
             machine: "fixture".to_string(),
             commit: "fixture".to_string(),

@@ -116,6 +116,7 @@ mod tests {
 
     fn meta() -> ReportMeta {
         ReportMeta {
+            invocations: Vec::new(),
             command: "test".to_string(),
             machine: "test".to_string(),
             commit: "test".to_string(),

@@ -423,6 +423,7 @@ mod tests {
 
     fn meta(quick: bool) -> ReportMeta {
         ReportMeta {
+            invocations: Vec::new(),
             command: "gaaf-repro mnist --seeds 3 --out out".to_string(),
             machine: "synthetic (16 cores)".to_string(),
             commit: "0123456789ab".to_string(),
