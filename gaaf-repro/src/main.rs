@@ -153,6 +153,10 @@ struct MnistArgs {
     /// GAAF under Adam); they are reported in controls.md.
     #[arg(long)]
     controls: bool,
+    /// Table 2 (Eq. 5) averages each run's first N epochs, the same N for
+    /// every model.
+    #[arg(long, value_name = "N", default_value_t = mnist::report::G_WINDOW)]
+    g_window: usize,
     #[command(flatten)]
     training: TrainingArgs,
     /// Dropout rate (probability of dropping a unit), in [0, 1).
@@ -274,6 +278,7 @@ fn run_mnist(a: MnistArgs, command: String) -> gaaf_repro::Result<Done> {
     let opts = mnist::Options {
         quick: a.sweep.quick,
         controls: a.controls,
+        g_window: a.g_window,
         sweep: a.sweep.options("mnist", command),
         variants: a.variants,
         overrides: mnist::Overrides {

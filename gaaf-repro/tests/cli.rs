@@ -31,7 +31,7 @@ fn refused(args: &[&str], message: &str) {
 }
 
 /// Each bad value, and the one line that refuses it.
-const BAD_VALUES: [(&str, &str); 29] = [
+const BAD_VALUES: [(&str, &str); 32] = [
     (
         "mnist --batch-size 0",
         "mnist: invalid --batch-size 0: must be at least 1",
@@ -55,6 +55,18 @@ const BAD_VALUES: [(&str, &str); 29] = [
     (
         "mnist --patience 0",
         "mnist: invalid --patience 0: must be at least 1",
+    ),
+    (
+        "mnist --plateau-window 0",
+        "mnist: invalid --plateau-window 0: must be at least 1",
+    ),
+    (
+        "mnist --plateau-rise=-0.1",
+        "mnist: invalid --plateau-rise -0.1: must be a finite number, 0 or above",
+    ),
+    (
+        "mnist --g-window 0",
+        "mnist: invalid --g-window 0: must be at least 1",
     ),
     (
         "mnist --jobs 0",

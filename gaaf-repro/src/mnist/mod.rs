@@ -47,7 +47,7 @@ pub use train::{
     prepare, train, train_on, train_until, Trainer, NET_VARIANCE_BATCH, NET_VARIANCE_PASSES,
 };
 
-use crate::error::Result;
+use crate::error::{check, Result};
 use crate::report_common::ReportMeta;
 use crate::sweep::{self, CommonOverrides, DeviceChoice, Job, Progress, RunConfig, SweepOptions};
 use std::path::Path;
@@ -103,6 +103,9 @@ pub struct Options {
     pub variants: Vec<Variant>,
     /// Apply [`QUICK`] before the overrides.
     pub quick: bool,
+    /// The epochs Table 2 averages over, the first `g_window` of every run
+    /// ([`report::G_WINDOW`] by default).
+    pub g_window: usize,
     /// Add the learning-rate controls ([`CONTROL_LR_FACTORS`], the control
     /// variants, Adam) to the sweep.
     pub controls: bool,
@@ -126,6 +129,7 @@ impl Options {
     /// [`crate::Error::InvalidConfig`] or [`crate::Error::InvalidShard`],
     /// naming the first flag out of range.
     pub fn configs(&self) -> Result<Vec<Config>> {
+        check::count("g-window", self.g_window)?;
         let seeds = if self.quick { 1 } else { 5 };
         let config = |variant, seed| {
             let c = Config::new(variant, seed);
@@ -248,7 +252,7 @@ pub fn run_on(opts: &Options, device: DeviceChoice) -> Result<sweep::Swept<Run>>
         })
         .cloned()
         .collect();
-    report::write_report(&main, &swept.report_dir, &meta)?;
+    report::write_report(&main, &swept.report_dir, &meta, opts.g_window)?;
     if main.len() < swept.runs.len() {
         report::write_controls(&swept.runs, &swept.report_dir, main_lr)?;
     }
@@ -299,6 +303,7 @@ mod tests {
             sweep: SweepOptions::new("unused"),
             variants: Vec::new(),
             quick: false,
+            g_window: report::G_WINDOW,
             controls: false,
             overrides: Overrides::default(),
         }

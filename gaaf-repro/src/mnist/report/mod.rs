@@ -36,7 +36,7 @@ pub use init_gain::render_init_gain;
 pub use matched::render_matched;
 pub use summary::render_report;
 pub use table1::render_table1;
-pub use table2::render_table2;
+pub use table2::{render_table2, G_WINDOW};
 pub use table3::render_table3;
 pub use table4::render_table4;
 
@@ -77,11 +77,16 @@ pub(crate) const HIDDEN_TOP_DOWN: [(&str, usize); 3] =
 /// [`ReportError::NoRuns`] for an empty `runs`, [`ReportError::Plot`] if a
 /// figure cannot be drawn, [`ReportError::Io`] with the path if a file cannot
 /// be written.
-pub fn write_report(runs: &[Run], out: &Path, meta: &ReportMeta) -> Result<Written, ReportError> {
+pub fn write_report(
+    runs: &[Run],
+    out: &Path,
+    meta: &ReportMeta,
+    g_window: usize,
+) -> Result<Written, ReportError> {
     write_files(runs.len(), out, || {
         Ok(vec![
             ("table1.md", render_table1(runs)),
-            ("table2.md", render_table2(runs)),
+            ("table2.md", render_table2(runs, g_window)),
             ("table3.md", render_table3(runs)),
             ("table4.md", render_table4(runs)),
             ("convergence.md", render_convergence(runs)),
@@ -91,7 +96,7 @@ pub fn write_report(runs: &[Run], out: &Path, meta: &ReportMeta) -> Result<Writt
             ("fig3.svg", render_fig3(runs)?),
             ("fig6.svg", render_fig6(runs)?),
             ("fig_gradient.svg", render_fig_gradient(runs)?),
-            ("report.md", render_report(runs, meta)),
+            ("report.md", render_report(runs, meta, g_window)),
         ])
     })
 }
@@ -135,7 +140,7 @@ mod tests {
     fn writes_every_file_and_no_temporaries() {
         let dir = scratch("all");
         let out = dir.join("nested/report");
-        let written = write_report(&fixtures::runs(2), &out, &meta()).unwrap();
+        let written = write_report(&fixtures::runs(2), &out, &meta(), G_WINDOW).unwrap();
         let mut names: Vec<String> = fs::read_dir(&out)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -163,7 +168,7 @@ mod tests {
             assert!(fs::metadata(f).unwrap().len() > 100, "{}", f.display());
         }
         // Writing again replaces the files in place.
-        write_report(&fixtures::runs(1), &out, &meta()).unwrap();
+        write_report(&fixtures::runs(1), &out, &meta(), G_WINDOW).unwrap();
         assert_eq!(fs::read_dir(&out).unwrap().count(), 12);
         fs::remove_dir_all(&dir).unwrap();
     }
@@ -171,7 +176,7 @@ mod tests {
     #[test]
     fn no_runs_is_an_error() {
         let dir = scratch("none");
-        let err = write_report(&[], &dir, &meta()).unwrap_err();
+        let err = write_report(&[], &dir, &meta(), G_WINDOW).unwrap_err();
         assert!(matches!(err, ReportError::NoRuns));
         assert_eq!(err.to_string(), "no runs to report on");
         assert!(!dir.exists());
@@ -183,7 +188,8 @@ mod tests {
         fs::create_dir_all(&dir).unwrap();
         let blocker = dir.join("blocker");
         fs::write(&blocker, "x").unwrap();
-        let err = write_report(&fixtures::runs(1), &blocker.join("out"), &meta()).unwrap_err();
+        let err =
+            write_report(&fixtures::runs(1), &blocker.join("out"), &meta(), G_WINDOW).unwrap_err();
         assert!(matches!(&err, ReportError::Io { path, .. } if path.ends_with("out")));
         fs::remove_dir_all(&dir).unwrap();
     }

@@ -139,7 +139,7 @@ fn direction(ours: f64, paper: f64) -> &'static str {
     }
 }
 
-fn reading(s: &mut String, runs: &[Run]) {
+fn reading(s: &mut String, runs: &[Run], window: usize) {
     s.push_str("## Reading against the paper\n\n");
     s.push_str("Generated from the runs; paper values from its Tables 1-4 and section 5.1.\n\n");
     let t4 = |v| table4::row(runs, v);
@@ -246,7 +246,7 @@ fn reading(s: &mut String, runs: &[Run]) {
     for v in [Variant::Dropout, Variant::Gaaf, Variant::DropoutMatched] {
         let mut cells = Vec::new();
         for (name, w) in table2::ROWS.into_iter().take(3) {
-            let g = |v| table2::mean_g(runs, v, w, table2::Gradient::PerSample);
+            let g = |v| table2::mean_g(runs, v, w, table2::Gradient::PerSample, window);
             let ours = g(v).zip(g(Variant::Base));
             if let Some((g, gb)) = ours.filter(|(_, gb)| gb.mean > 0.0) {
                 let mut cell = format!("{name} {:.1}x", g.mean / gb.mean);
@@ -261,7 +261,7 @@ fn reading(s: &mut String, runs: &[Run]) {
             let _ = writeln!(
                 s,
                 "- Gradient information (Eq. 5, first {} epochs), {} / base: {}{}.",
-                table2::G_WINDOW,
+                window,
                 v.name(),
                 cells.join(", "),
                 if v == Variant::Gaaf {
@@ -357,7 +357,7 @@ fn reading(s: &mut String, runs: &[Run]) {
 /// `report.md`: how the runs were made, the configuration, a reading of the
 /// results against the paper, Tables 4, 1, 2 and 3 inline, and links to the
 /// figures. Everything in it is computed from `runs` and `meta`.
-pub fn render_report(runs: &[Run], meta: &ReportMeta) -> String {
+pub fn render_report(runs: &[Run], meta: &ReportMeta, window: usize) -> String {
     let mut s = String::new();
     s.push_str(
         "# Hahn & Choi, \"Understanding Dropout as an Optimization Trick\": the MNIST experiment reproduced\n\n",
@@ -371,12 +371,12 @@ pub fn render_report(runs: &[Run], meta: &ReportMeta) -> String {
         );
     }
     how_made(&mut s, runs, meta);
-    reading(&mut s, runs);
+    reading(&mut s, runs, window);
     for (table, file) in [
         (table4::render_table4(runs), "table4.md"),
         (convergence::render_convergence(runs), "convergence.md"),
         (table1::render_table1(runs), "table1.md"),
-        (table2::render_table2(runs), "table2.md"),
+        (table2::render_table2(runs, window), "table2.md"),
         (init_gain::render_init_gain(runs), "init_gain.md"),
         (matched::render_matched(runs), "matched.md"),
         (table3::render_table3(runs), "table3.md"),
@@ -434,7 +434,11 @@ mod tests {
 
     #[test]
     fn full_report() {
-        insta::assert_snapshot!(render_report(&fixtures::runs(3), &meta(false)));
+        insta::assert_snapshot!(render_report(
+            &fixtures::runs(3),
+            &meta(false),
+            table2::G_WINDOW
+        ));
     }
 
     #[test]
@@ -448,7 +452,7 @@ mod tests {
         runs[0].config.sizes.train_subset = Some(1000);
         let mut m = meta(true);
         m.wall_seconds = None;
-        insta::assert_snapshot!(render_report(&runs, &m));
+        insta::assert_snapshot!(render_report(&runs, &m, table2::G_WINDOW));
     }
 
     #[test]

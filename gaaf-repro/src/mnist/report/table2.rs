@@ -16,7 +16,8 @@ pub(crate) const ROWS: [(&str, usize); 4] = [
     ("Last (W4)", 3),
 ];
 
-/// The epochs Table 2 averages over, the same for every model: the first 20.
+/// The epochs Table 2 averages over unless told (`--g-window`), the same for
+/// every model: the first 20.
 ///
 /// An average up to each run's selected epoch (what Table 2 showed before
 /// 2026-12-03) tracks when a run stopped, not the model: the gradient
@@ -25,7 +26,7 @@ pub(crate) const ROWS: [(&str, usize); 4] = [
 /// windows (40 epochs by default; under the old patience rule, 21), so the
 /// first 20 are there for every model; the per-epoch curve in the run files
 /// and `fig_gradient.svg` show the rest.
-pub(crate) const G_WINDOW: usize = 20;
+pub const G_WINDOW: usize = 20;
 
 /// Which gradient figure of the run files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,10 +38,10 @@ pub(crate) enum Gradient {
 }
 
 /// `run`'s gradient figure of weight matrix `w` (0-based), averaged over its
-/// first [`G_WINDOW`] epochs (all of them if it has fewer); `None` if a
+/// first `window` epochs (all of them if it has fewer); `None` if a
 /// run file lacks it (per-sample figures exist since 2026-12-03).
-pub(crate) fn windowed_g(run: &Run, w: usize, which: Gradient) -> Option<f64> {
-    let epochs = &run.epochs[..run.epochs.len().min(G_WINDOW)];
+pub(crate) fn windowed_g(run: &Run, w: usize, which: Gradient, window: usize) -> Option<f64> {
+    let epochs = &run.epochs[..run.epochs.len().min(window)];
     let values: Vec<f64> = epochs
         .iter()
         .map(|e| match which {
@@ -52,19 +53,25 @@ pub(crate) fn windowed_g(run: &Run, w: usize, which: Gradient) -> Option<f64> {
 }
 
 /// Mean over `variant`'s seeds of [`windowed_g`] for weight matrix `w`.
-pub(crate) fn mean_g(runs: &[Run], variant: Variant, w: usize, which: Gradient) -> Option<Summary> {
+pub(crate) fn mean_g(
+    runs: &[Run],
+    variant: Variant,
+    w: usize,
+    which: Gradient,
+    window: usize,
+) -> Option<Summary> {
     Summary::of(
         runs_of(runs, variant)
             .into_iter()
-            .filter_map(|r| windowed_g(r, w, which)),
+            .filter_map(|r| windowed_g(r, w, which, window)),
     )
 }
 
 /// Table 2 as Markdown: the gradient information `G_k` of each weight matrix
-/// (Eq. 5, per-sample gradients, over the first [`G_WINDOW`] epochs), mean
+/// (Eq. 5, per-sample gradients, over the first `window` epochs), mean
 /// over seeds, for every model, with the paper's values beside; then the
 /// batch-mean gradient over the same epochs, for comparison.
-pub fn render_table2(runs: &[Run]) -> String {
+pub fn render_table2(runs: &[Run], window: usize) -> String {
     let mut s = String::new();
     s.push_str("## Table 2: gradient information flowing through the layers\n\n");
     s.push_str(
@@ -74,7 +81,7 @@ pub fn render_table2(runs: &[Run]) -> String {
     for (name, w) in ROWS {
         let _ = write!(s, "| {name} |");
         for variant in Variant::ALL {
-            let ours = mean_g(runs, variant, w, Gradient::PerSample)
+            let ours = mean_g(runs, variant, w, Gradient::PerSample, window)
                 .map_or_else(|| DASH.to_string(), |g| sci(g.mean));
             let _ = write!(s, " {ours} |");
             if variant != Variant::DropoutMatched {
@@ -93,7 +100,7 @@ pub fn render_table2(runs: &[Run]) -> String {
         s,
         ".\n\nG_k (Eq. 5): per weight matrix, the mean over samples of the mean \
          absolute per-sample gradient `|dE_n/dW|` (`E_n` the loss of sample n \
-         alone), averaged over the training iterations of the first {G_WINDOW} \
+         alone), averaged over the training iterations of the first {window} \
          epochs, the same for every model; the mean over seeds is shown (a dash: \
          run files without per-sample figures). The paper gives no value for the \
          last layer. Its GAAF values come from section 5.1 (\"1.15E-3, 6.43E-4, \
@@ -111,7 +118,7 @@ pub fn render_table2(runs: &[Run]) -> String {
     for (name, w) in ROWS {
         let _ = write!(s, "| {name} |");
         for variant in Variant::ALL {
-            let ours = mean_g(runs, variant, w, Gradient::BatchMean)
+            let ours = mean_g(runs, variant, w, Gradient::BatchMean, window)
                 .map_or_else(|| DASH.to_string(), |g| sci(g.mean));
             let _ = write!(s, " {ours} |");
         }
@@ -127,7 +134,7 @@ mod tests {
 
     #[test]
     fn all_variants() {
-        insta::assert_snapshot!(render_table2(&fixtures::runs(2)));
+        insta::assert_snapshot!(render_table2(&fixtures::runs(2), G_WINDOW));
     }
 
     #[test]
@@ -137,6 +144,6 @@ mod tests {
             e.grad_info.truncate(3);
             e.grad_info_per_sample.clear();
         }
-        insta::assert_snapshot!(render_table2(&[base]));
+        insta::assert_snapshot!(render_table2(&[base], G_WINDOW));
     }
 }
