@@ -55,6 +55,7 @@ pub mod mnist;
 mod normalize;
 pub mod svhn;
 pub mod synthetic;
+mod utc;
 
 pub use atomic::write_atomic;
 pub use batch::{shuffled_indices, Batch, Batches};
@@ -64,6 +65,7 @@ pub use dir::{DataDir, DatasetKind, DATA_DIR_ENV};
 pub use error::{Error, Result};
 pub use io::{content_sha256, hex, MAX_CONTENT_BYTES};
 pub use normalize::Normalizer;
+pub use utc::UtcTime;
 
 /// Loads a dataset's train and test splits from `dir` (CIFAR-100 with fine
 /// labels).

@@ -100,38 +100,14 @@ pub fn read_invocations(out: &Path) -> Result<Vec<Invocation>> {
     Ok(all)
 }
 
-/// `unix` seconds as `YYYY-MM-DDTHH:MM:SSZ` (the civil-from-days algorithm
-/// of H. Hinnant's date library, proleptic Gregorian calendar).
+/// `unix` seconds as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn utc(unix: u64) -> String {
-    let (days, secs) = (unix / 86_400, unix % 86_400);
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    gaaf_data::UtcTime::from_unix(i64::try_from(unix).unwrap_or(i64::MAX)).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn utc_dates() {
-        assert_eq!(utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(utc(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(utc(1_798_329_599), "2026-12-26T23:59:59Z");
-        assert_eq!(utc(1_796_300_000), "2026-12-03T12:13:20Z");
-    }
 
     #[test]
     fn records_round_trip_and_sort_by_start() {

@@ -5,10 +5,9 @@
 //! training or only at its start.
 
 use plotters::drawing::DrawingAreaErrorKind;
-use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
-use super::figures::{style, Series};
+use super::figures::{draw_curves, style, Series};
 use super::{runs_of, ReportError};
 use crate::mnist::{Run, Variant};
 
@@ -106,28 +105,7 @@ pub fn render_fig_gradient(runs: &[Run]) -> Result<String, ReportError> {
                 .y_label_formatter(&|y| format!("{y:.0e}"))
                 .draw()
                 .map_err(err)?;
-            for s in series {
-                let line = ShapeStyle::from(&s.color).stroke_width(2);
-                let points = s.points.iter().copied();
-                let anno = if s.dashed {
-                    chart
-                        .draw_series(DashedLineSeries::new(points, 7, 4, line))
-                        .map_err(err)?
-                } else {
-                    chart
-                        .draw_series(LineSeries::new(points, line))
-                        .map_err(err)?
-                };
-                let dashed = s.dashed;
-                anno.label(s.label.as_str()).legend(move |(x, y)| {
-                    let seg = vec![(x, y), (x + 24, y)];
-                    if dashed {
-                        DashedPathElement::new(seg, 7, 4, line).into_dyn()
-                    } else {
-                        PathElement::new(seg, line).into_dyn()
-                    }
-                });
-            }
+            draw_curves(&mut chart, series).map_err(err)?;
             if !series.is_empty() {
                 chart
                     .configure_series_labels()

@@ -11,6 +11,41 @@ use super::runs_of;
 use super::ReportError;
 use crate::mnist::{Histogram, Run, Variant};
 
+/// Draws `series` on `chart`, each solid or dashed as it says, with its
+/// legend entry.
+///
+/// # Errors
+///
+/// plotters'.
+pub(super) fn draw_curves<'a, X, Y>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
+    series: &[Series],
+) -> Result<(), DrawingAreaErrorKind<std::io::Error>>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    for s in series {
+        let line = ShapeStyle::from(&s.color).stroke_width(2);
+        let points = s.points.iter().copied();
+        let anno = if s.dashed {
+            chart.draw_series(DashedLineSeries::new(points, 7, 4, line))?
+        } else {
+            chart.draw_series(LineSeries::new(points, line))?
+        };
+        let dashed = s.dashed;
+        anno.label(s.label.as_str()).legend(move |(x, y)| {
+            let seg = vec![(x, y), (x + 24, y)];
+            if dashed {
+                DashedPathElement::new(seg, 7, 4, line).into_dyn()
+            } else {
+                PathElement::new(seg, line).into_dyn()
+            }
+        });
+    }
+    Ok(())
+}
+
 /// One curve of a panel.
 pub(super) struct Series {
     pub(super) label: String,
@@ -136,28 +171,7 @@ fn draw(
                 .y_labels(6)
                 .draw()
                 .map_err(err)?;
-            for s in &panel.series {
-                let line = ShapeStyle::from(&s.color).stroke_width(2);
-                let points = s.points.iter().copied();
-                let anno = if s.dashed {
-                    chart
-                        .draw_series(DashedLineSeries::new(points, 7, 4, line))
-                        .map_err(err)?
-                } else {
-                    chart
-                        .draw_series(LineSeries::new(points, line))
-                        .map_err(err)?
-                };
-                let dashed = s.dashed;
-                anno.label(s.label.as_str()).legend(move |(x, y)| {
-                    let seg = vec![(x, y), (x + 24, y)];
-                    if dashed {
-                        DashedPathElement::new(seg, 7, 4, line).into_dyn()
-                    } else {
-                        PathElement::new(seg, line).into_dyn()
-                    }
-                });
-            }
+            draw_curves(&mut chart, &panel.series).map_err(err)?;
             if !panel.series.is_empty() {
                 chart
                     .configure_series_labels()
