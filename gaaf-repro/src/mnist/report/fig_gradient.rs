@@ -106,16 +106,6 @@ pub fn render_fig_gradient(runs: &[Run]) -> Result<String, ReportError> {
                 .draw()
                 .map_err(err)?;
             draw_curves(&mut chart, series).map_err(err)?;
-            if !series.is_empty() {
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::UpperRight)
-                    .border_style(BLACK)
-                    .background_style(WHITE.mix(0.85))
-                    .label_font(("sans-serif", 14))
-                    .draw()
-                    .map_err(err)?;
-            }
         }
         root.present().map_err(err)?;
     }

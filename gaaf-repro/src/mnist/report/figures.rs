@@ -11,8 +11,8 @@ use super::runs_of;
 use super::ReportError;
 use crate::mnist::{Histogram, Run, Variant};
 
-/// Draws `series` on `chart`, each solid or dashed as it says, with its
-/// legend entry.
+/// Draws `series` on `chart`, each solid or dashed as it says, and their
+/// legend in the upper right corner.
 ///
 /// # Errors
 ///
@@ -42,6 +42,15 @@ where
                 PathElement::new(seg, line).into_dyn()
             }
         });
+    }
+    if !series.is_empty() {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .border_style(BLACK)
+            .background_style(WHITE.mix(0.85))
+            .label_font(("sans-serif", 14))
+            .draw()?;
     }
     Ok(())
 }
@@ -172,16 +181,6 @@ fn draw(
                 .draw()
                 .map_err(err)?;
             draw_curves(&mut chart, &panel.series).map_err(err)?;
-            if !panel.series.is_empty() {
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::UpperRight)
-                    .border_style(BLACK)
-                    .background_style(WHITE.mix(0.85))
-                    .label_font(("sans-serif", 14))
-                    .draw()
-                    .map_err(err)?;
-            }
         }
         root.present().map_err(err)?;
     }
