@@ -240,7 +240,7 @@ pub fn run_on(opts: &Options, device: DeviceChoice) -> Result<sweep::Swept<Run>>
         .run(configs, load, |c| (c.variant, c.seed, c.run_id()))?;
     let meta = ReportMeta::of(&opts.sweep, &swept, opts.quick);
     // Tables 1-4 and their figures: the paper's four models under the
-    // sweep's own SGD rate; the controls get their own file.
+    // sweep's own SGD rate; the controls, when there are any, their section.
     let main_lr = opts.main_lr();
     let main: Vec<Run> = swept
         .runs
@@ -252,10 +252,9 @@ pub fn run_on(opts: &Options, device: DeviceChoice) -> Result<sweep::Swept<Run>>
         })
         .cloned()
         .collect();
-    report::write_report(&main, &swept.report_dir, &meta, opts.g_window)?;
-    if main.len() < swept.runs.len() {
-        report::write_controls(&swept.runs, &swept.report_dir, main_lr)?;
-    }
+    let controls =
+        (main.len() < swept.runs.len()).then(|| report::render_controls(&swept.runs, main_lr));
+    report::write_report(&main, &swept.report_dir, &meta, opts.g_window, controls)?;
     Ok(swept)
 }
 

@@ -91,6 +91,17 @@ fn best_rate(runs: &[Run], variant: Variant) -> Option<f64> {
         .map(|(lr, _)| lr)
 }
 
+/// How `a - b` reads: higher, lower, or not shown either way.
+fn verdict(p: &Paired) -> &'static str {
+    if p.lo > 0.0 {
+        "higher: the interval lies above 0"
+    } else if p.hi < 0.0 {
+        "lower: the interval lies below 0"
+    } else {
+        "not distinguishable from it: the interval contains 0"
+    }
+}
+
 fn interval(p: Option<Paired>) -> String {
     p.map_or_else(
         || DASH.to_string(),
@@ -144,8 +155,19 @@ pub fn render_controls(runs: &[Run], main_lr: f64) -> String {
     };
     s.push_str("\n### Paired differences in test accuracy (points, 95 % t interval)\n\n");
     s.push_str("| Comparison | Difference |\n|---|--:|\n");
+    let mut reading = Vec::new();
     let mut row = |name: String, p: Option<Paired>| {
         let _ = writeln!(s, "| {name} | {} |", interval(p));
+        if let Some(p) = p {
+            reading.push(format!(
+                "- {name}: {:+.2} points [{:+.2}, {:+.2}], n = {}: {}.",
+                p.mean,
+                p.lo,
+                p.hi,
+                p.n,
+                verdict(&p)
+            ));
+        }
     };
     let (base, gaaf) = (sgd(Variant::Base, main_lr), sgd(Variant::Gaaf, main_lr));
     row(
@@ -188,6 +210,13 @@ pub fn render_controls(runs: &[Run], main_lr: f64) -> String {
         ),
         paired(runs, adam(Variant::Gaaf), adam(Variant::Base)),
     );
+    if !reading.is_empty() {
+        s.push_str("\n### Reading (generated from the intervals above)\n\n");
+        for line in &reading {
+            s.push_str(line);
+            s.push('\n');
+        }
+    }
     let scales: Vec<&Vec<f64>> = by_seed(runs, scaled)
         .values()
         .filter_map(|r| r.lr_scales.as_ref())

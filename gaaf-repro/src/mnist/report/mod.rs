@@ -69,8 +69,12 @@ pub(crate) const HIDDEN_TOP_DOWN: [(&str, usize); 3] =
 
 /// Writes table1.md..table4.md, convergence.md, init_gain.md, matched.md
 /// (empty without dropout-matched runs), fig1.svg, fig3.svg, fig6.svg,
-/// fig_gradient.svg and report.md into `out` (created if missing; every file rendered first, so a drawing
-/// error leaves the folder as it was, then written atomically).
+/// fig_gradient.svg and report.md for `runs` (the paper's four models) into
+/// `out`, Table 2 over the first `g_window` epochs; with `controls` (the
+/// rendered [`render_controls`]), also controls.md, and the same section at
+/// the end of report.md. The folder is created if missing; every file is
+/// rendered first, so a drawing error leaves the folder as it was, then
+/// written atomically.
 ///
 /// # Errors
 ///
@@ -82,9 +86,11 @@ pub fn write_report(
     out: &Path,
     meta: &ReportMeta,
     g_window: usize,
+    controls: Option<String>,
 ) -> Result<Written, ReportError> {
     write_files(runs.len(), out, || {
-        Ok(vec![
+        let mut report = render_report(runs, meta, g_window);
+        let mut files = vec![
             ("table1.md", render_table1(runs)),
             ("table2.md", render_table2(runs, g_window)),
             ("table3.md", render_table3(runs)),
@@ -96,20 +102,14 @@ pub fn write_report(
             ("fig3.svg", render_fig3(runs)?),
             ("fig6.svg", render_fig6(runs)?),
             ("fig_gradient.svg", render_fig_gradient(runs)?),
-            ("report.md", render_report(runs, meta, g_window)),
-        ])
-    })
-}
-
-/// Writes `controls.md` ([`render_controls`]) for `runs` into `out`;
-/// `main_lr` is the sweep's SGD rate.
-///
-/// # Errors
-///
-/// [`ReportError::NoRuns`] without runs; I/O.
-pub fn write_controls(runs: &[Run], out: &Path, main_lr: f64) -> Result<Written, ReportError> {
-    write_files(runs.len(), out, || {
-        Ok(vec![("controls.md", render_controls(runs, main_lr))])
+        ];
+        if let Some(c) = controls {
+            report.push('\n');
+            report.push_str(&c);
+            files.push(("controls.md", c));
+        }
+        files.push(("report.md", report));
+        Ok(files)
     })
 }
 
@@ -140,7 +140,7 @@ mod tests {
     fn writes_every_file_and_no_temporaries() {
         let dir = scratch("all");
         let out = dir.join("nested/report");
-        let written = write_report(&fixtures::runs(2), &out, &meta(), G_WINDOW).unwrap();
+        let written = write_report(&fixtures::runs(2), &out, &meta(), G_WINDOW, None).unwrap();
         let mut names: Vec<String> = fs::read_dir(&out)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -168,15 +168,27 @@ mod tests {
             assert!(fs::metadata(f).unwrap().len() > 100, "{}", f.display());
         }
         // Writing again replaces the files in place.
-        write_report(&fixtures::runs(1), &out, &meta(), G_WINDOW).unwrap();
+        write_report(&fixtures::runs(1), &out, &meta(), G_WINDOW, None).unwrap();
         assert_eq!(fs::read_dir(&out).unwrap().count(), 12);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn controls_get_their_file_and_the_end_of_the_report() {
+        let dir = scratch("controls");
+        let runs = fixtures::runs(2);
+        let controls = render_controls(&runs, 0.05);
+        write_report(&runs, &dir, &meta(), G_WINDOW, Some(controls.clone())).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("controls.md")).unwrap(), controls);
+        let report = fs::read_to_string(dir.join("report.md")).unwrap();
+        assert!(report.ends_with(&controls), "{report}");
         fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn no_runs_is_an_error() {
         let dir = scratch("none");
-        let err = write_report(&[], &dir, &meta(), G_WINDOW).unwrap_err();
+        let err = write_report(&[], &dir, &meta(), G_WINDOW, None).unwrap_err();
         assert!(matches!(err, ReportError::NoRuns));
         assert_eq!(err.to_string(), "no runs to report on");
         assert!(!dir.exists());
@@ -188,8 +200,14 @@ mod tests {
         fs::create_dir_all(&dir).unwrap();
         let blocker = dir.join("blocker");
         fs::write(&blocker, "x").unwrap();
-        let err =
-            write_report(&fixtures::runs(1), &blocker.join("out"), &meta(), G_WINDOW).unwrap_err();
+        let err = write_report(
+            &fixtures::runs(1),
+            &blocker.join("out"),
+            &meta(),
+            G_WINDOW,
+            None,
+        )
+        .unwrap_err();
         assert!(matches!(&err, ReportError::Io { path, .. } if path.ends_with("out")));
         fs::remove_dir_all(&dir).unwrap();
     }
