@@ -66,7 +66,11 @@ impl ReportMeta {
                 .iter()
                 .filter(|i| i.seconds.is_some())
                 .collect();
-            let total: f64 = done.iter().filter_map(|i| i.seconds).sum();
+            // A fold from +0: an empty `sum` of floats is -0.
+            let total = done
+                .iter()
+                .filter_map(|i| i.seconds)
+                .fold(0.0, |a, b| a + b);
             let _ = writeln!(
                 s,
                 "- Sweep invocations that trained into this folder: {} ({} ended, \

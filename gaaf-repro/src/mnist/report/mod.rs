@@ -179,7 +179,10 @@ mod tests {
         let runs = fixtures::runs(2);
         let controls = render_controls(&runs, 0.05);
         write_report(&runs, &dir, &meta(), G_WINDOW, Some(controls.clone())).unwrap();
-        assert_eq!(fs::read_to_string(dir.join("controls.md")).unwrap(), controls);
+        assert_eq!(
+            fs::read_to_string(dir.join("controls.md")).unwrap(),
+            controls
+        );
         let report = fs::read_to_string(dir.join("report.md")).unwrap();
         assert!(report.ends_with(&controls), "{report}");
         fs::remove_dir_all(&dir).unwrap();

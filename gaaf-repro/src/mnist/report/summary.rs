@@ -8,7 +8,7 @@ use super::figures::merged;
 use super::{convergence, init_gain, matched, paper, table1, table2, table3, table4, ReportMeta};
 use super::{runs_of, HIDDEN_TOP_DOWN};
 use crate::mnist::{Histogram, Run, Variant};
-use crate::report_common::stats::{plain, signed};
+use crate::report_common::stats::{plain, signed, Paired};
 use crate::sweep::RunConfig;
 
 /// `|net|` at and beyond which tanh counts as saturated here: `tanh'(2) < 0.071`.
@@ -167,16 +167,30 @@ fn reading(s: &mut String, runs: &[Run], window: usize) {
             acc_a.mean,
             acc_b.mean
         );
-        if let (Some(sa), Some(sb)) = (acc_a.std, acc_b.std) {
-            let spread = sa.max(sb);
+        // Paired by seed (same initial weights and data order), with a 95 %
+        // t interval: what the seeds show, not "above one std".
+        let by_seed = |v| runs_of(runs, v);
+        let paired = Paired::of(by_seed(a).iter().filter_map(|x| {
+            let y = by_seed(b)
+                .into_iter()
+                .find(|y| y.config.seed == x.config.seed)?;
+            Some(100.0 * (x.test_acc - y.test_acc))
+        }));
+        if let Some(p) = paired {
+            let shown = if p.lo > 0.0 {
+                "higher"
+            } else if p.hi < 0.0 {
+                "lower"
+            } else {
+                "no difference shown"
+            };
             let _ = write!(
                 s,
-                "; the difference is {} the larger std over seeds, {spread:.3}",
-                if diff.abs() > spread {
-                    "above"
-                } else {
-                    "within"
-                }
+                "; paired by seed {} [{}, {}], n = {}: {shown}",
+                signed(p.mean, 2),
+                signed(p.lo, 2),
+                signed(p.hi, 2),
+                p.n
             );
         }
         s.push(')');
