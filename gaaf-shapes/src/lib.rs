@@ -16,14 +16,20 @@
 //!   ReLU (`sigmoid(5 (x + 0.5))`); also [`Constant`], and
 //!   [`ShoulderBump`], zero at the centre with its peaks on tanh's
 //!   shoulders (the control that tells gradient in the saturated areas from
-//!   a steeper middle, i.e. a larger learning rate).
+//!   a steeper middle, i.e. a larger learning rate), and [`LeftOf`], a shape
+//!   kept only left of an edge: [`LeftOf::relu_saturation`] is the paper's
+//!   ReLU shape on ReLU's saturated side only.
+//! - [`GradientGain`]: what a GAAF activation does to the backward signal,
+//!   `E[phi_new'^2] / E[phi'^2]` for Gaussian nets, per layer and over a
+//!   depth, known before training.
 //! - [`DropoutMatched`]: beyond the paper, the shape that supplies the slope
 //!   dropout's noise would (Eq. 6), from a noise level or a dropout rate
 //!   ([`dropout_sigma`]), computed with [`GaussHermite`] quadrature;
 //!   [`DropoutMatchedTanh`], the same shape for tanh as a fitted formula that
 //!   slice kernels vectorise (the one to train with); and [`Tabulated`],
 //!   which makes any costly shape O(1) per element.
-//! - [`gaaf`], [`gaaf_tanh`], [`gaaf_relu`], [`gaaf_dropout_matched`]: the
+//! - [`gaaf`], [`gaaf_tanh`], [`gaaf_relu`], [`gaaf_tanh_shoulder`],
+//!   [`gaaf_relu_saturation`], [`gaaf_dropout_matched`]: the
 //!   combinator `phi + g*s`, which is `gaaf-core`'s [`Gaaf`] and is itself
 //!   [`Differentiable`], so GAAF goes wherever an activation goes. The
 //!   modules of the same names in `gaaf-dfdx` and `gaaf-candle`
@@ -77,7 +83,9 @@ mod dropout_matched;
 mod dropout_matched_tanh;
 mod error;
 mod gaaf;
+mod gain;
 mod gaussian_bump;
+mod left_of;
 mod probe;
 mod quadrature;
 mod recast;
@@ -93,9 +101,12 @@ pub use dropout_matched::{dropout_sigma, DropoutMatched, DropoutScaling, DEFAULT
 pub use dropout_matched_tanh::{DropoutMatchedTanh, FIT_TERMS, MAX_FIT_SIGMA};
 pub use error::Error;
 pub use gaaf::{
-    gaaf, gaaf_dropout_matched, gaaf_relu, gaaf_tanh, GaafDropoutMatched, GaafRelu, GaafTanh,
+    gaaf, gaaf_dropout_matched, gaaf_relu, gaaf_relu_saturation, gaaf_tanh, gaaf_tanh_shoulder,
+    GaafDropoutMatched, GaafRelu, GaafReluSaturation, GaafTanh, GaafTanhShoulder,
 };
+pub use gain::GradientGain;
 pub use gaussian_bump::{GaussianBump, PAPER_TANH_WIDTH};
+pub use left_of::LeftOf;
 pub use probe::probe_points;
 pub use quadrature::GaussHermite;
 pub use recast::Recast;

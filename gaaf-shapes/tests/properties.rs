@@ -280,3 +280,24 @@ proptest! {
         check_kernels_match_scalar(&act, &[x as f32, -x as f32, 0.0], &[dy as f32, 1.0, -1.0])?;
     }
 }
+
+proptest! {
+    /// ReLU's saturation-only shape behaves as any shape inside GAAF: value
+    /// within `0.5/K * s` of ReLU, the exact slope away from the kink (where
+    /// both ReLU and the mask jump), kernels equal to scalar calls, and no
+    /// slope added right of the kink.
+    #[test]
+    fn saturation_only_shape_in_gaaf_relu(x in -12.0f64..12.0, dy in -2.0f64..2.0) {
+        let g = GradAccel::<f64>::paper();
+        let s = gaaf_shapes::LeftOf::<_, f64>::relu_saturation();
+        check_value_bound(&Relu, &s, g, x)?;
+        if x.abs() > 1e-3 {
+            check_slope_vs_smooth_fd(&Relu, &s, g, x)?;
+        }
+        if x > 0.0 {
+            prop_assert_eq!(gaaf_shapes::gaaf_relu_saturation::<f64>().derivative(x), 1.0);
+        }
+        let act = gaaf_shapes::gaaf_relu_saturation::<f32>();
+        check_kernels_match_scalar(&act, &[x as f32, -x as f32, 0.0], &[dy as f32, 1.0, -1.0])?;
+    }
+}
