@@ -100,7 +100,7 @@ mod op;
 
 pub use error::Error;
 pub use fast::{Elementwise, FastRelu, FastSigmoid, FastTanh, OwnOp};
-pub use module::{Gaaf, GaafRelu, GaafTanh};
+pub use module::{Gaaf, GaafRelu, GaafReluSaturation, GaafTanh, GaafTanhShoulder};
 pub use op::{gaaf, gaaf_backward, CudaKernel};
 
 // The README's example runs as a doc test, so it cannot drift from the API.

@@ -3,7 +3,7 @@
 //! spread through the saturation areas; layouts and dtypes.
 
 use candle_core::{DType, Device, Module, Tensor, Var};
-use gaaf_candle::{gaaf, Gaaf, GaafRelu, GaafTanh};
+use gaaf_candle::{gaaf, Gaaf, GaafRelu, GaafReluSaturation, GaafTanh, GaafTanhShoulder};
 use gaaf_core::Differentiable;
 use gaaf_shapes::{probe_points, GaafTwins, GradAccel, Recast, Twin};
 
@@ -89,6 +89,14 @@ fn tanh_gradient_matches_scalar_derivative_and_finite_differences() -> candle_co
 #[test]
 fn relu_gradient_matches_scalar_derivative_and_finite_differences() -> candle_core::Result<()> {
     check_f64(&GaafRelu::default(), &saturation_points(0.05, 2.0, 41))
+}
+
+#[test]
+fn saturation_only_shapes_match_scalar_derivative_and_finite_differences(
+) -> candle_core::Result<()> {
+    // ReLU's shape stops at the kink: points on both sides, none within H.
+    check_f64(&GaafReluSaturation::default(), &saturation_points(0.05, 2.0, 41))?;
+    check_f64(&GaafTanhShoulder::default(), &saturation_points(0.0, 6.0, 61))
 }
 
 #[test]

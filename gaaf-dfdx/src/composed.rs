@@ -3,9 +3,12 @@
 
 use dfdx::shapes::{Dtype, Shape};
 use dfdx::tensor::{NoneTape, Tape, Tensor, WithEmptyTape};
-use dfdx::tensor_ops::{ChooseFrom, Device, TryAdd, TryLt, TryMul, TrySub};
+use dfdx::tensor_ops::{ChooseFrom, Device, TryAdd, TryGt, TryLt, TryMul, TrySub};
 use gaaf_core::{Gaaf, Real};
-use gaaf_shapes::{Constant, GaussianBump, Identity, Relu, ShiftedSigmoid, Sigmoid, Tanh};
+use gaaf_shapes::{
+    Constant, GaussianBump, Identity, LeftOf, Relu, ShapeFn, ShiftedSigmoid, ShoulderBump, Sigmoid,
+    Tanh,
+};
 
 /// A `gaaf-shapes` function that dfdx can evaluate with its own tensor ops, on
 /// any device and with gradients: what [`try_gaaf_composed`] (and so GAAF on
@@ -13,7 +16,8 @@ use gaaf_shapes::{Constant, GaussianBump, Identity, Relu, ShiftedSigmoid, Sigmoi
 ///
 /// Implemented for [`Tanh`], [`Relu`], [`Sigmoid`], [`Identity`],
 /// [`GaussianBump`] (the paper's shape for tanh),
-/// [`ShiftedSigmoid`] and [`Constant`]. `DropoutMatched` has no closed form
+/// [`ShiftedSigmoid`] (the paper's for ReLU), [`ShoulderBump`], [`Constant`],
+/// and [`LeftOf`] around any of these shapes. `DropoutMatched` has no closed form
 /// (it is a quadrature), so it runs on the CPU only.
 pub trait TensorFn<E: Dtype> {
     /// The function applied element-wise to `x`, recorded on `x`'s tape.
@@ -86,6 +90,38 @@ impl<E: Dtype + Real> TensorFn<E> for ShiftedSigmoid<E> {
         x.try_add(self.shift())?
             .try_mul(self.slope())?
             .try_sigmoid()
+    }
+}
+
+impl<E: Dtype + Real> TensorFn<E> for ShoulderBump<E> {
+    /// `height * u * exp(1 - u)`, `u = x^2 / width`.
+    fn try_apply<S: Shape, D: Device<E>, T: Tape<E, D>>(
+        &self,
+        x: Tensor<S, E, D, T>,
+    ) -> Result<Tensor<S, E, D, T>, D::Err> {
+        let u = x.try_square()?.try_mul(self.width().recip())?;
+        // `u` is used twice: the second use starts an empty tape, which the
+        // product merges back.
+        let e = u
+            .with_empty_tape()
+            .try_negate()?
+            .try_add(E::one())?
+            .try_exp()?;
+        u.try_mul(e)?.try_mul(self.height())
+    }
+}
+
+impl<E: Dtype + Real, Sh: ShapeFn<E> + TensorFn<E>> TensorFn<E> for LeftOf<Sh, E> {
+    /// `inner(x)` where `x <= edge`, else 0: a select on `!(x > edge)`,
+    /// which is true for NaN, so NaN reaches `inner` as on the CPU.
+    fn try_apply<S: Shape, D: Device<E>, T: Tape<E, D>>(
+        &self,
+        x: Tensor<S, E, D, T>,
+    ) -> Result<Tensor<S, E, D, T>, D::Err> {
+        let keep = !x.retaped::<NoneTape>().try_gt(self.edge())?;
+        let inner = self.inner().try_apply(x)?;
+        let zeros = inner.retaped::<NoneTape>().try_mul(E::zero())?;
+        keep.try_choose(inner, zeros)
     }
 }
 

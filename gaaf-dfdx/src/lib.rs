@@ -129,5 +129,5 @@ mod op;
 pub use composed::{try_gaaf_composed, TensorFn};
 pub use error::Error;
 pub use fast::{Elementwise, FastRelu, FastSigmoid, FastTanh};
-pub use module::{Gaaf, GaafRelu, GaafTanh};
+pub use module::{Gaaf, GaafRelu, GaafReluSaturation, GaafTanh, GaafTanhShoulder};
 pub use op::{try_gaaf, GaafDevice};

@@ -8,7 +8,7 @@
 #![cfg(feature = "cuda")]
 
 use dfdx::prelude::*;
-use gaaf_dfdx::{GaafRelu, GaafTanh};
+use gaaf_dfdx::{GaafRelu, GaafReluSaturation, GaafTanh, GaafTanhShoulder};
 
 /// `f32` tolerance: dfdx's CUDA `tanh`, `exp` and `sigmoid` are not libm's.
 const TOL: f32 = 1e-5;
@@ -60,4 +60,6 @@ where
 fn cuda_matches_cpu() {
     compare(GaafTanh::default(), "GAAF-tanh");
     compare(GaafRelu::default(), "GAAF-ReLU");
+    compare(GaafTanhShoulder::default(), "GAAF-tanh, shoulder shape");
+    compare(GaafReluSaturation::default(), "GAAF-ReLU, saturation-only shape");
 }

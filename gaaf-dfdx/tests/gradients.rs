@@ -153,6 +153,8 @@ fn fused_matches_composed_in_f32_at_integer_x_times_k() {
 fn fused_matches_composed_dfdx_ops() {
     check_fused_against_composed(*GaafTanh::default().function::<f64>(), 3.0);
     check_fused_against_composed(*GaafRelu::default().function::<f64>(), 1.0);
+    check_fused_against_composed(gaaf_shapes::gaaf_tanh_shoulder::<f64>(), 3.0);
+    check_fused_against_composed(gaaf_shapes::gaaf_relu_saturation::<f64>(), 1.0);
     let sigmoid = gaaf_shapes::gaaf(
         gaaf_shapes::Sigmoid,
         gaaf_shapes::GaussianBump::new(0.5, 1.0, 2.0).unwrap(),

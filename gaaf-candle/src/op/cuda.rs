@@ -49,7 +49,7 @@ fn ptx() -> Result<&'static str> {
 pub(super) fn require_kernel(kernel: Option<CudaKernel>) -> Result<CudaKernel> {
     kernel.ok_or_else(|| {
         candle_core::Error::Cuda(
-            "gaaf: this activation has no CUDA kernel (only tanh with a Gaussian bump and ReLU with a shifted sigmoid have one)".into(),
+            "gaaf: this activation has no CUDA kernel (tanh with a Gaussian bump or the shoulder bump, and ReLU with a shifted sigmoid, whole or left of an edge, have one)".into(),
         )
     })
 }
@@ -98,6 +98,13 @@ fn params(kernel: CudaKernel) -> (&'static str, f64, [f64; 3]) {
             width,
         } => ("tanh", k, [height, center, width]),
         CudaKernel::Relu { k, slope, shift } => ("relu", k, [slope, shift, 0.0]),
+        CudaKernel::TanhShoulder { k, height, width } => ("tanh_shoulder", k, [height, width, 0.0]),
+        CudaKernel::ReluSaturation {
+            k,
+            slope,
+            shift,
+            edge,
+        } => ("relu_saturation", k, [slope, shift, edge]),
     }
 }
 

@@ -1,8 +1,11 @@
 // GAAF forward and backward kernels for candle's CUDA device, compiled at run
-// time with NVRTC (see cuda.rs). The paper's two activations:
+// time with NVRTC (see cuda.rs). The paper's two activations and their
+// saturation-only shapes:
 //
-//   tanh: phi = tanh(x),             s = h * exp(-(x - c)^2 / w)
-//   relu: phi = max(0, x),           s = 1 / (1 + exp(-a * (x + b)))
+//   tanh:            phi = tanh(x),    s = h * exp(-(x - c)^2 / w)
+//   relu:            phi = max(0, x),  s = 1 / (1 + exp(-a * (x + b)))
+//   tanh_shoulder:   phi = tanh(x),    s = h * u * exp(1 - u), u = x^2 / w
+//   relu_saturation: phi = max(0, x),  s = the relu shape for x <= e, else 0
 //
 // and phi_new = phi + g * s, phi_new' = phi' + s + g * s' (Eq. 8), with
 // g(x) = (x*K - floor(x*K) - 0.5) / K (Eq. 7). The formulas follow gaaf-core
@@ -43,6 +46,32 @@ __device__ __forceinline__ void relu_sigmoid(T x, T p0, T p1, T p2, T* phi, T* d
     *ds = p0 * e * (T(1) - e);
 }
 
+// phi, phi', s, s' for tanh with the shoulder bump (p0 = height, p1 =
+// width), in gaaf-shapes' order: x / width as a product with 1 / width.
+template <typename T>
+__device__ __forceinline__ void tanh_shoulder(T x, T p0, T p1, T p2, T* phi, T* dphi, T* s, T* ds) {
+    T t = tanh(x);
+    *phi = t;
+    *dphi = T(1) - t * t;
+    T xw = x * (T(1) / p1);
+    T u = xw * x;
+    T he = p0 * exp(T(1) - u);
+    // Far out he underflows to 0 while u may be infinite: value and slope 0.
+    *s = (he == T(0)) ? T(0) : he * u;
+    *ds = (he == T(0)) ? T(0) : he * (T(1) - u) * (xw + xw);
+}
+
+// relu_sigmoid kept at and left of the edge p2, 0 right of it. x > p2 is
+// false for NaN, so NaN reaches the sigmoid, as on the CPU.
+template <typename T>
+__device__ __forceinline__ void relu_saturation(T x, T p0, T p1, T p2, T* phi, T* dphi, T* s, T* ds) {
+    relu_sigmoid<T>(x, p0, p1, p2, phi, dphi, s, ds);
+    if (x > p2) {
+        *s = T(0);
+        *ds = T(0);
+    }
+}
+
 #define GAAF_KERNELS(NAME, FN, T, SUFFIX)                                                  \
     extern "C" __global__ void gaaf_##NAME##_fwd_##SUFFIX(                                 \
         const T* x, T* y, unsigned long long n, T k, T p0, T p1, T p2) {                   \
@@ -67,3 +96,7 @@ GAAF_KERNELS(tanh, tanh_bump, float, f32)
 GAAF_KERNELS(tanh, tanh_bump, double, f64)
 GAAF_KERNELS(relu, relu_sigmoid, float, f32)
 GAAF_KERNELS(relu, relu_sigmoid, double, f64)
+GAAF_KERNELS(tanh_shoulder, tanh_shoulder, float, f32)
+GAAF_KERNELS(tanh_shoulder, tanh_shoulder, double, f64)
+GAAF_KERNELS(relu_saturation, relu_saturation, float, f32)
+GAAF_KERNELS(relu_saturation, relu_saturation, double, f64)

@@ -19,17 +19,22 @@ mod cuda;
 use crate::module::Fns;
 use crate::Gaaf;
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Result, Shape, Tensor};
-use gaaf_shapes::{GaafTwins, GaussianBump, Recast, Relu, ShiftedSigmoid, Tanh, Twin};
+use gaaf_shapes::{
+    GaafTwins, GaussianBump, LeftOf, Recast, Relu, ShiftedSigmoid, ShoulderBump, Tanh, Twin,
+};
 use std::any::Any;
 use std::sync::Arc;
 
 /// The CUDA kernel a GAAF activation runs as on candle's CUDA device, with
 /// the constants passed to it as kernel arguments.
 ///
-/// Only the paper's two activation families have CUDA kernels: a [`Gaaf`]
-/// on [`Tanh`] with a [`GaussianBump<f64>`] (such as
-/// [`GaafTanh`](crate::GaafTanh)) and one on [`Relu`] with a
-/// [`ShiftedSigmoid<f64>`] ([`GaafRelu`](crate::GaafRelu)), whatever their
+/// The paper's two activation families and their saturation-only shapes
+/// have CUDA kernels: a [`Gaaf`] on [`Tanh`] with a [`GaussianBump<f64>`]
+/// (such as [`GaafTanh`](crate::GaafTanh)) or a [`ShoulderBump<f64>`]
+/// ([`GaafTanhShoulder`](crate::GaafTanhShoulder)), and one on [`Relu`]
+/// with a [`ShiftedSigmoid<f64>`] ([`GaafRelu`](crate::GaafRelu)) or one
+/// kept left of an edge, [`LeftOf<ShiftedSigmoid<f64>, f64>`]
+/// ([`GaafReluSaturation`](crate::GaafReluSaturation)), whatever their
 /// constants. Other activations and shapes have none and run on the CPU
 /// only.
 ///
@@ -62,6 +67,27 @@ pub enum CudaKernel {
         /// Shift of the sigmoid (`s(-shift) = 0.5`).
         shift: f64,
     },
+    /// `tanh(x) + g(x) * height * u * exp(1 - u)`, `u = x^2 / width`.
+    TanhShoulder {
+        /// The frequency constant `K` of `g` (Eq. 7).
+        k: f64,
+        /// Value at the peaks, `x = +-sqrt(width)`.
+        height: f64,
+        /// Width: the peaks sit at `+-sqrt(width)`.
+        width: f64,
+    },
+    /// `relu(x) + g(x) * sigmoid(slope * (x + shift))` for `x <= edge`,
+    /// `relu(x)` right of the edge.
+    ReluSaturation {
+        /// The frequency constant `K` of `g` (Eq. 7).
+        k: f64,
+        /// Steepness of the shifted sigmoid.
+        slope: f64,
+        /// Shift of the sigmoid (`s(-shift) = 0.5`).
+        shift: f64,
+        /// Where the shape stops (0 for ReLU's kink).
+        edge: f64,
+    },
 }
 
 impl CudaKernel {
@@ -71,20 +97,35 @@ impl CudaKernel {
     /// run time, once, when the module is made.
     pub(crate) fn for_parts(phi: &dyn Any, shape: &dyn Any, k: f64) -> Option<Self> {
         if phi.is::<Tanh>() {
-            let s = shape.downcast_ref::<GaussianBump<f64>>()?;
-            return Some(CudaKernel::Tanh {
+            if let Some(s) = shape.downcast_ref::<GaussianBump<f64>>() {
+                return Some(CudaKernel::Tanh {
+                    k,
+                    height: s.height(),
+                    center: s.center(),
+                    width: s.width(),
+                });
+            }
+            let s = shape.downcast_ref::<ShoulderBump<f64>>()?;
+            return Some(CudaKernel::TanhShoulder {
                 k,
                 height: s.height(),
-                center: s.center(),
                 width: s.width(),
             });
         }
         if phi.is::<Relu>() {
-            let s = shape.downcast_ref::<ShiftedSigmoid<f64>>()?;
-            return Some(CudaKernel::Relu {
+            if let Some(s) = shape.downcast_ref::<ShiftedSigmoid<f64>>() {
+                return Some(CudaKernel::Relu {
+                    k,
+                    slope: s.slope(),
+                    shift: s.shift(),
+                });
+            }
+            let s = shape.downcast_ref::<LeftOf<ShiftedSigmoid<f64>, f64>>()?;
+            return Some(CudaKernel::ReluSaturation {
                 k,
-                slope: s.slope(),
-                shift: s.shift(),
+                slope: s.inner().slope(),
+                shift: s.inner().shift(),
+                edge: s.edge(),
             });
         }
         None
