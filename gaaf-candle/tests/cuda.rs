@@ -74,8 +74,16 @@ fn gaaf_on_cuda_matches_cpu() -> candle_core::Result<()> {
     compare(&GaafTanh::default(), "GAAF-tanh", &gpu)?;
     compare(&GaafRelu::default(), "GAAF-ReLU", &gpu)?;
     compare(&GaafTanh::default().with_k(100.0)?, "GAAF-tanh K=100", &gpu)?;
-    compare(&GaafTanhShoulder::default(), "GAAF-tanh, shoulder shape", &gpu)?;
-    compare(&GaafReluSaturation::default(), "GAAF-ReLU, saturation-only", &gpu)?;
+    compare(
+        &GaafTanhShoulder::default(),
+        "GAAF-tanh, shoulder shape",
+        &gpu,
+    )?;
+    compare(
+        &GaafReluSaturation::default(),
+        "GAAF-ReLU, saturation-only",
+        &gpu,
+    )?;
     // Without a CUDA kernel the op is an error, not a panic.
     let custom = Gaaf::new(
         gaaf_shapes::Tanh,

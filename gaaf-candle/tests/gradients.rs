@@ -92,11 +92,17 @@ fn relu_gradient_matches_scalar_derivative_and_finite_differences() -> candle_co
 }
 
 #[test]
-fn saturation_only_shapes_match_scalar_derivative_and_finite_differences(
-) -> candle_core::Result<()> {
+fn saturation_only_shapes_match_scalar_derivative_and_finite_differences() -> candle_core::Result<()>
+{
     // ReLU's shape stops at the kink: points on both sides, none within H.
-    check_f64(&GaafReluSaturation::default(), &saturation_points(0.05, 2.0, 41))?;
-    check_f64(&GaafTanhShoulder::default(), &saturation_points(0.0, 6.0, 61))
+    check_f64(
+        &GaafReluSaturation::default(),
+        &saturation_points(0.05, 2.0, 41),
+    )?;
+    check_f64(
+        &GaafTanhShoulder::default(),
+        &saturation_points(0.0, 6.0, 61),
+    )
 }
 
 #[test]

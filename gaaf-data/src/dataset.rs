@@ -168,6 +168,35 @@ impl Dataset {
         Ok(self.select(&order, format!("{}[subset {n}]", self.name)))
     }
 
+    /// Every image with `pixels` rows and columns of zeros added on each side
+    /// (a `1 x 28 x 28` MNIST digit becomes `1 x 32 x 32` with `pixels = 2`,
+    /// the input size of the paper's CIFAR and SVHN models). Zero is MNIST's
+    /// background, so a padded digit is the same digit on a wider canvas.
+    ///
+    /// ```
+    /// use gaaf_data::Dataset;
+    /// let images = ndarray::Array4::<u8>::from_elem((2, 1, 28, 28), 7);
+    /// let padded = Dataset::new("toy", images, vec![0, 1], 2)?.padded(2);
+    /// assert_eq!(padded.images().dim(), (2, 1, 32, 32));
+    /// assert_eq!(padded.images()[[0, 0, 0, 0]], 0);
+    /// assert_eq!(padded.images()[[1, 0, 2, 2]], 7);
+    /// assert_eq!(padded.name(), "toy[padded 2]");
+    /// # Ok::<(), gaaf_data::Error>(())
+    /// ```
+    pub fn padded(&self, pixels: usize) -> Dataset {
+        let (n, c, h, w) = self.images.dim();
+        let mut images = Array4::<u8>::zeros((n, c, h + 2 * pixels, w + 2 * pixels));
+        images
+            .slice_mut(ndarray::s![.., .., pixels..pixels + h, pixels..pixels + w])
+            .assign(&self.images);
+        Dataset {
+            name: format!("{}[padded {pixels}]", self.name),
+            images,
+            labels: self.labels.clone(),
+            classes: self.classes,
+        }
+    }
+
     /// Splits off `n_val` images, chosen by a shuffle seeded with `seed`, as a
     /// validation set: returns `(train, validation)`, both in the original
     /// order of the remaining images.

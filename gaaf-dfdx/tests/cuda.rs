@@ -61,5 +61,8 @@ fn cuda_matches_cpu() {
     compare(GaafTanh::default(), "GAAF-tanh");
     compare(GaafRelu::default(), "GAAF-ReLU");
     compare(GaafTanhShoulder::default(), "GAAF-tanh, shoulder shape");
-    compare(GaafReluSaturation::default(), "GAAF-ReLU, saturation-only shape");
+    compare(
+        GaafReluSaturation::default(),
+        "GAAF-ReLU, saturation-only shape",
+    );
 }

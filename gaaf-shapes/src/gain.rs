@@ -242,7 +242,10 @@ mod tests {
         let e1 = 1.0 / (1.0 + 2.0 * s * s / w).sqrt();
         let e2 = 1.0 / (1.0 + 4.0 * s * s / w).sqrt();
         let g = GradientGain::new(&Identity, &GaussianBump::new(1.0, 0.0, w).unwrap(), s).unwrap();
-        assert!((g.gaaf_power() - (1.0 + 2.0 * e1 + e2)).abs() < 1e-10, "{g:?}");
+        assert!(
+            (g.gaaf_power() - (1.0 + 2.0 * e1 + e2)).abs() < 1e-10,
+            "{g:?}"
+        );
     }
 
     #[test]
@@ -260,8 +263,7 @@ mod tests {
     #[test]
     fn the_shoulder_shape_gains_less_than_the_paper_bump_on_tanh() {
         let bump = GradientGain::new(&Tanh, &GaussianBump::paper_tanh(), 1.0_f64).unwrap();
-        let shoulder =
-            GradientGain::new(&Tanh, &ShoulderBump::tanh_shoulders(), 1.0_f64).unwrap();
+        let shoulder = GradientGain::new(&Tanh, &ShoulderBump::tanh_shoulders(), 1.0_f64).unwrap();
         assert!(shoulder.power() < bump.power(), "{shoulder:?} vs {bump:?}");
         assert!(shoulder.power() > 1.0);
         // f32 follows f64.
@@ -278,7 +280,13 @@ mod tests {
         let flat = Constant::<f64>::new(2.0).unwrap(); // slope 0 everywhere
         let err = GradientGain::new(&flat, &s, 1.0).unwrap_err();
         assert!(
-            matches!(err, Error::InvalidParameter { name: "E[phi'(z)^2]", .. }),
+            matches!(
+                err,
+                Error::InvalidParameter {
+                    name: "E[phi'(z)^2]",
+                    ..
+                }
+            ),
             "{err:?}"
         );
     }

@@ -16,11 +16,20 @@ pub enum Dataset {
     Cifar100,
     /// SVHN (train and test, not extra): the small CNN, 10 classes.
     Svhn,
+    /// MNIST with each 28 x 28 digit zero-padded to 32 x 32, one channel: the
+    /// data this project has, run through Table 5's protocol (not in the
+    /// paper). The SVHN model unless [`Config::model`] says otherwise.
+    Mnist32,
 }
 
 impl Dataset {
-    /// Every dataset, in Table 5's column order.
-    pub const ALL: [Dataset; 3] = [Dataset::Cifar100, Dataset::Cifar10, Dataset::Svhn];
+    /// Every dataset: Table 5's, in its column order, then padded MNIST.
+    pub const ALL: [Dataset; 4] = [
+        Dataset::Cifar100,
+        Dataset::Cifar10,
+        Dataset::Svhn,
+        Dataset::Mnist32,
+    ];
 
     /// The name used in commands, folders and JSON.
     pub fn name(self) -> &'static str {
@@ -28,6 +37,7 @@ impl Dataset {
             Dataset::Cifar10 => "cifar10",
             Dataset::Cifar100 => "cifar100",
             Dataset::Svhn => "svhn",
+            Dataset::Mnist32 => "mnist32",
         }
     }
 
@@ -37,6 +47,7 @@ impl Dataset {
             Dataset::Cifar10 => "CIFAR10",
             Dataset::Cifar100 => "CIFAR100",
             Dataset::Svhn => "SVHN",
+            Dataset::Mnist32 => "MNIST (32x32)",
         }
     }
 
@@ -44,8 +55,30 @@ impl Dataset {
     pub fn classes(self) -> usize {
         match self {
             Dataset::Cifar100 => 100,
-            Dataset::Cifar10 | Dataset::Svhn => 10,
+            Dataset::Cifar10 | Dataset::Svhn | Dataset::Mnist32 => 10,
         }
+    }
+
+    /// Channels of its images: 3, or 1 for MNIST.
+    pub fn channels(self) -> usize {
+        match self {
+            Dataset::Mnist32 => 1,
+            Dataset::Cifar10 | Dataset::Cifar100 | Dataset::Svhn => 3,
+        }
+    }
+
+    /// The model the paper trains on it (the SVHN model for MNIST's digits).
+    pub fn architecture(self) -> Architecture {
+        match self {
+            Dataset::Cifar10 | Dataset::Cifar100 => Architecture::VggLike,
+            Dataset::Svhn | Dataset::Mnist32 => Architecture::SvhnNet,
+        }
+    }
+
+    /// Whether mirrored images are still images of their class (not for
+    /// digits).
+    pub fn mirrors(self) -> bool {
+        matches!(self, Dataset::Cifar10 | Dataset::Cifar100)
     }
 
     /// `gaaf-data`'s name for it.
@@ -54,11 +87,37 @@ impl Dataset {
             Dataset::Cifar10 => gaaf_data::DatasetKind::Cifar10,
             Dataset::Cifar100 => gaaf_data::DatasetKind::Cifar100,
             Dataset::Svhn => gaaf_data::DatasetKind::Svhn,
+            Dataset::Mnist32 => gaaf_data::DatasetKind::Mnist,
         }
     }
 }
 
-/// The four models of Table 5.
+/// The two network shapes of section 5.2 (see `model.rs` for the layers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Architecture {
+    /// The VGG-like model of CIFAR-10 and CIFAR-100: 10 convolutions, 2 hidden
+    /// dense layers.
+    VggLike,
+    /// The small CNN of SVHN: 4 convolutions, 2 hidden dense layers.
+    SvhnNet,
+}
+
+impl Architecture {
+    /// Both, VGG-like first.
+    pub const ALL: [Architecture; 2] = [Architecture::VggLike, Architecture::SvhnNet];
+
+    /// The name used in flags, file names and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Architecture::VggLike => "vgg-like",
+            Architecture::SvhnNet => "svhn-net",
+        }
+    }
+}
+
+/// The four models of Table 5, and the two with ReLU's saturation-only GAAF
+/// shape (beyond the paper).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Variant {
@@ -71,11 +130,30 @@ pub enum Variant {
     Gaaf,
     /// Both.
     BnGaaf,
+    /// GAAF-ReLU with slope added on ReLU's saturated side only
+    /// (`gaaf_candle::GaafReluSaturation`: the paper's shape for `x <= 0`).
+    GaafSaturation,
+    /// Batch normalisation and the saturation-only GAAF-ReLU.
+    BnGaafSaturation,
 }
 
 impl Variant {
     /// Every variant, in Table 5's row order.
     pub const ALL: [Variant; 4] = [Variant::Base, Variant::Bn, Variant::Gaaf, Variant::BnGaaf];
+
+    /// The saturation-only GAAF models, without and with batch normalisation.
+    pub const SATURATION: [Variant; 2] = [Variant::GaafSaturation, Variant::BnGaafSaturation];
+
+    /// Table 5's models, then the saturation-only ones: every variant, in
+    /// the order tables list them.
+    pub const EVERY: [Variant; 6] = [
+        Variant::Base,
+        Variant::Bn,
+        Variant::Gaaf,
+        Variant::BnGaaf,
+        Variant::GaafSaturation,
+        Variant::BnGaafSaturation,
+    ];
 
     /// The name used in file names, flags and JSON.
     pub fn name(self) -> &'static str {
@@ -84,24 +162,34 @@ impl Variant {
             Variant::Bn => "bn",
             Variant::Gaaf => "gaaf",
             Variant::BnGaaf => "bn-gaaf",
+            Variant::GaafSaturation => "gaaf-sat",
+            Variant::BnGaafSaturation => "bn-gaaf-sat",
         }
     }
 
     /// Whether the model has batch normalisation.
     pub fn batch_norm(self) -> bool {
-        matches!(self, Variant::Bn | Variant::BnGaaf)
+        matches!(
+            self,
+            Variant::Bn | Variant::BnGaaf | Variant::BnGaafSaturation
+        )
     }
 
-    /// Whether the model uses GAAF-ReLU.
+    /// Whether the model uses GAAF-ReLU (either shape).
     pub fn gaaf(self) -> bool {
-        matches!(self, Variant::Gaaf | Variant::BnGaaf)
+        self != self.without_gaaf()
+    }
+
+    /// Whether its GAAF-ReLU has the saturation-only shape.
+    pub fn saturation_only(self) -> bool {
+        Variant::SATURATION.contains(&self)
     }
 
     /// The same model without GAAF (what GAAF's gain is measured against).
     pub fn without_gaaf(self) -> Variant {
         match self {
-            Variant::Base | Variant::Gaaf => Variant::Base,
-            Variant::Bn | Variant::BnGaaf => Variant::Bn,
+            Variant::Base | Variant::Gaaf | Variant::GaafSaturation => Variant::Base,
+            Variant::Bn | Variant::BnGaaf | Variant::BnGaafSaturation => Variant::Bn,
         }
     }
 }
@@ -113,8 +201,13 @@ impl Variant {
 /// [`Config::validate`] before anything trains.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Config {
-    /// Which data, and so which architecture.
+    /// Which data, and so (unless `model` says otherwise) which architecture.
     pub dataset: Dataset,
+    /// The architecture, when not the dataset's own
+    /// ([`Dataset::architecture`]); `None` in every run of the paper's
+    /// protocol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<Architecture>,
     /// Which model.
     pub variant: Variant,
     /// Seeds the initialisation, the shuffling, the augmentation and the
@@ -152,6 +245,7 @@ impl Config {
     pub fn new(dataset: Dataset, variant: Variant, seed: u64) -> Self {
         Self {
             dataset,
+            model: None,
             variant,
             seed,
             lr: 0.01,
@@ -188,11 +282,23 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The architecture it trains: [`Config::model`], else the dataset's.
+    pub fn architecture(&self) -> Architecture {
+        self.model.unwrap_or(self.dataset.architecture())
+    }
+}
+
 impl RunConfig for Config {
-    /// A file-name-safe identifier: dataset, variant and seed.
+    /// A file-name-safe identifier: dataset, the architecture when it is not
+    /// the dataset's own, variant and seed.
     fn run_id(&self) -> String {
+        let model = match self.model {
+            Some(m) if m != self.dataset.architecture() => format!("-{}", m.name()),
+            _ => String::new(),
+        };
         format!(
-            "{}-{}-seed{}",
+            "{}{model}-{}-seed{}",
             self.dataset.name(),
             self.variant.name(),
             self.seed

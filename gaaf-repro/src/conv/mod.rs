@@ -17,8 +17,8 @@ mod results;
 mod train;
 
 pub use crate::sweep::{DeviceChoice, DeviceError};
-pub use config::{Config, Dataset, Variant};
-pub use model::{Net, CHANNELS, SIDE};
+pub use config::{Architecture, Config, Dataset, Variant};
+pub use model::{Net, SIDE};
 pub use optim::MomentumSgd;
 pub use results::{Epoch, Run};
 pub use train::{train, train_until, Trainer};
@@ -42,6 +42,8 @@ pub struct Overrides {
     pub width_divisor: Option<usize>,
     /// [`Config::augment`].
     pub augment: Option<bool>,
+    /// [`Config::model`].
+    pub model: Option<Architecture>,
 }
 
 /// The quick settings: one seed, widths divided by 8, 2,000 training, 500
@@ -59,6 +61,7 @@ pub const QUICK: Overrides = Overrides {
     weight_decay: None,
     width_divisor: Some(8),
     augment: None,
+    model: None,
 };
 
 impl Overrides {
@@ -69,6 +72,7 @@ impl Overrides {
             weight_decay: self.weight_decay.unwrap_or(c.weight_decay),
             width_divisor: self.width_divisor.unwrap_or(c.width_divisor),
             augment: self.augment.unwrap_or(c.augment),
+            model: self.model.or(c.model),
             ..c
         };
         let (lr, batch, gaaf_k) = (&mut c.lr, &mut c.batch_size, &mut c.gaaf_k);
@@ -166,6 +170,14 @@ pub fn run(opts: &Options) -> Result<sweep::Swept<Run>> {
     let load = || {
         let device = opts.device.open()?;
         let splits = sweep::load_dataset(opts.sweep.data_dir.clone(), opts.dataset.kind())?;
+        let splits = match opts.dataset {
+            // 28 x 28 digits on the 32 x 32 canvas the models take.
+            Dataset::Mnist32 => gaaf_data::Splits {
+                train: splits.train.padded(2),
+                test: splits.test.padded(2),
+            },
+            Dataset::Cifar10 | Dataset::Cifar100 | Dataset::Svhn => splits,
+        };
         Ok(Data { splits, device })
     };
     let swept = opts

@@ -17,12 +17,12 @@
 //! way, so the variants differ only in what Table 5 names.
 
 use super::MomentumSgd;
-use super::{Config, Dataset};
+use super::{Architecture, Config};
 use crate::error::Result;
 use candle_core::{Module, ModuleT, Tensor};
 use candle_nn::{BatchNorm, Linear, VarBuilder, VarMap};
 use gaaf_candle::conv::Conv2d;
-use gaaf_candle::GaafRelu;
+use gaaf_candle::{GaafRelu, GaafReluSaturation};
 
 /// One entry of a convolutional stack: a 3x3 convolution with this many
 /// output channels, or a 2x2 max pooling.
@@ -59,16 +59,17 @@ const SVHN_NET: [Stage; 6] = {
 };
 const SVHN_DENSE: [usize; 2] = [256, 256];
 
-/// Input images: 3 x 32 x 32 for every dataset of Table 5.
-pub const CHANNELS: usize = 3;
-/// Image side.
+/// Image side: every dataset's images are `channels x 32 x 32`
+/// ([`super::Dataset::channels`]; MNIST is padded to it).
 pub const SIDE: usize = 32;
 
-/// ReLU, or GAAF-ReLU with the paper's shifted-sigmoid shape.
+/// ReLU, or GAAF-ReLU with the paper's shifted-sigmoid shape or with the
+/// saturation-only one.
 #[derive(Debug, Clone)]
 enum Act {
     Relu,
     Gaaf(GaafRelu),
+    GaafSaturation(GaafReluSaturation),
 }
 
 impl Act {
@@ -76,7 +77,16 @@ impl Act {
         match self {
             Act::Relu => x.relu(),
             Act::Gaaf(g) => g.forward(x),
+            Act::GaafSaturation(g) => g.forward(x),
         }
+    }
+}
+
+/// The convolutional stack and the hidden dense widths of `model`.
+fn layers_of(model: Architecture) -> (&'static [Stage], &'static [usize]) {
+    match model {
+        Architecture::VggLike => (&VGG_LIKE, &VGG_LIKE_DENSE),
+        Architecture::SvhnNet => (&SVHN_NET, &SVHN_DENSE),
     }
 }
 
@@ -120,6 +130,25 @@ pub struct Net {
 }
 
 impl Net {
+    /// How many activations (ReLU or GAAF) `model` has: one per
+    /// convolution and per hidden dense layer (12 for the VGG-like model, 6
+    /// for the SVHN one).
+    ///
+    /// ```
+    /// use gaaf_repro::conv::{Architecture, Net};
+    ///
+    /// assert_eq!(Net::activation_layers(Architecture::VggLike), 12);
+    /// assert_eq!(Net::activation_layers(Architecture::SvhnNet), 6);
+    /// ```
+    pub fn activation_layers(model: Architecture) -> usize {
+        let (stages, dense) = layers_of(model);
+        stages
+            .iter()
+            .filter(|s| matches!(s, Stage::Conv(_)))
+            .count()
+            + dense.len()
+    }
+
     /// The model `config` asks for. Parameter names: `conv{i}`, `bn_conv{i}`,
     /// `fc{i}`, `bn_fc{i}`, `out`.
     ///
@@ -128,13 +157,12 @@ impl Net {
     /// A configuration out of range ([`Config::validate`]), a `gaaf_k` GAAF
     /// refuses, or candle's.
     pub fn new(config: &Config, vb: &VarBuilder) -> Result<Self> {
-        let (stages, dense): (&[Stage], &[usize]) = match config.dataset {
-            Dataset::Cifar10 | Dataset::Cifar100 => (&VGG_LIKE, &VGG_LIKE_DENSE),
-            Dataset::Svhn => (&SVHN_NET, &SVHN_DENSE),
-        };
+        let (stages, dense) = layers_of(config.architecture());
         config.validate()?;
         let narrow = |w: usize| (w / config.width_divisor).max(1);
-        let act = if config.variant.gaaf() {
+        let act = if config.variant.saturation_only() {
+            Act::GaafSaturation(GaafReluSaturation::default().with_k(config.gaaf_k)?)
+        } else if config.variant.gaaf() {
             Act::Gaaf(GaafRelu::default().with_k(config.gaaf_k)?)
         } else {
             Act::Relu
@@ -142,7 +170,7 @@ impl Net {
         let bn = config.variant.batch_norm();
         let bn_cfg = candle_nn::BatchNormConfig::default();
         let mut layers = Vec::new();
-        let (mut channels, mut side) = (CHANNELS, SIDE);
+        let (mut channels, mut side) = (config.dataset.channels(), SIDE);
         for (i, stage) in stages.iter().enumerate() {
             match *stage {
                 Stage::Conv(c) => {
@@ -204,7 +232,7 @@ impl Net {
         )
     }
 
-    /// The logits of a batch `[n, 3, 32, 32]`; `train` switches batch
+    /// The logits of a batch `[n, channels, 32, 32]`; `train` switches batch
     /// normalisation to batch statistics (and updates its running ones).
     ///
     /// # Errors

@@ -29,9 +29,9 @@
 //! On the CPU with one thread the same seed gives bit-identical results.
 
 use super::augment::augment;
-use super::model::{Net, CHANNELS, SIDE};
+use super::model::{Net, SIDE};
 use super::optim::MomentumSgd;
-use super::{Config, Dataset, Epoch, Run};
+use super::{Config, Epoch, Run};
 use crate::error::Result;
 use crate::sweep::{
     self, machine, stream_seed, NamedTensor, Outcome, Progress, RunData, RunState, Split, Stream,
@@ -110,10 +110,11 @@ impl<'a> Trainer<'a> {
     /// empty split, candle's.
     pub fn new(config: &'a Config, data: &'a RunData, device: &'a Device) -> Result<Self> {
         config.validate()?;
-        if data.train.dim() != CHANNELS * SIDE * SIDE {
+        let channels = config.dataset.channels();
+        if data.train.dim() != channels * SIDE * SIDE {
             return Err(crate::Error::ImageSize {
                 found: data.train.dim(),
-                expected: CHANNELS * SIDE * SIDE,
+                expected: channels * SIDE * SIDE,
                 model: "convolutional model",
             });
         }
@@ -225,9 +226,14 @@ impl sweep::Trainer for Trainer<'_> {
         for chunk in order.chunks(config.batch_size) {
             let (mut x, y) = data.train.gather(chunk);
             if config.augment {
-                augment(&mut x, config.dataset != Dataset::Svhn, &mut rng);
+                augment(
+                    &mut x,
+                    config.dataset.channels(),
+                    config.dataset.mirrors(),
+                    &mut rng,
+                );
             }
-            let (x, y) = batch(x, &y, device)?;
+            let (x, y) = batch(x, &y, config.dataset.channels(), device)?;
             let logits = self.net.forward_t(&x, true)?;
             let loss = candle_nn::loss::cross_entropy(&logits, &y)?;
             loss_sum += f64::from(loss.to_scalar::<f32>()?);
@@ -270,10 +276,10 @@ fn device_name(device: &Device) -> String {
     }
 }
 
-/// A batch of rows as `[n, 3, 32, 32]` images and `u32` labels.
-fn batch(x: Vec<f32>, y: &[u8], device: &Device) -> Result<(Tensor, Tensor)> {
+/// A batch of rows as `[n, channels, 32, 32]` images and `u32` labels.
+fn batch(x: Vec<f32>, y: &[u8], channels: usize, device: &Device) -> Result<(Tensor, Tensor)> {
     let n = y.len();
-    let x = Tensor::from_vec(x, (n, CHANNELS, SIDE, SIDE), device)?;
+    let x = Tensor::from_vec(x, (n, channels, SIDE, SIDE), device)?;
     let y = Tensor::from_vec(
         y.iter().map(|&l| u32::from(l)).collect::<Vec<u32>>(),
         n,
@@ -293,7 +299,7 @@ fn accuracy(net: &Net, split: &Split, device: &Device) -> Result<f64> {
     let mut correct = 0;
     for chunk in idx.chunks(EVAL_CHUNK) {
         let (x, y) = split.gather(chunk);
-        let (x, y) = batch(x, &y, device)?;
+        let (x, y) = batch(x, &y, split.dim() / (SIDE * SIDE), device)?;
         correct += count_correct(&net.forward_t(&x, false)?, &y)?;
     }
     Ok(correct as f64 / split.len().max(1) as f64)

@@ -2,6 +2,7 @@
 //! ([`ReportMeta`]), writing the rendered files, its error
 //! ([`ReportError`]), and statistics and number formats (`stats`).
 
+pub(crate) mod gain;
 pub(crate) mod stats;
 
 use crate::sweep::{

@@ -1,8 +1,11 @@
 //! Running a sweep's runs side by side, reusing the finished ones.
 //!
 //! An experiment describes one run as a [`Job`]; [`run_jobs`] runs a list of
-//! them. Files under `out`: `runs/<run-id>.json` (one finished run) and
-//! `checkpoints/<run-id>/` (its checkpoints, see [`super::train_until`]).
+//! them. Files under `out`: `runs/<run-id>.json` (one finished run),
+//! `diverged/<run-id>.json` (a run whose loss diverged: its epoch and loss, a
+//! [`DivergedRun`], so that reports can say so; removed when the run later
+//! finishes) and `checkpoints/<run-id>/` (its checkpoints, see
+//! [`super::train_until`]).
 //!
 //! **Reuse rule**: a run whose `runs/<run-id>.json` exists is reused when it
 //! was made by the requested configuration ([`Job::made_by`]); when it was
@@ -139,6 +142,18 @@ pub fn run_jobs<J: Job>(
     Ok((outputs, reused))
 }
 
+/// What `diverged/<run-id>.json` holds: a run whose loss stopped being
+/// finite, a property of its configuration worth reporting.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct DivergedRun {
+    /// The run.
+    pub run_id: String,
+    /// The epoch in which the loss stopped being finite.
+    pub epoch: usize,
+    /// The loss, as text (JSON has no NaN or infinity).
+    pub loss: String,
+}
+
 fn run_one<J: Job>(
     job: &J,
     data: &J::Data,
@@ -150,8 +165,27 @@ fn run_one<J: Job>(
     let bar = Bar::new(multi, &id, job.stopping().max_epochs);
     let result = job.run(data, &out.join("checkpoints").join(&id), &bar);
     bar.finish();
+    let marker = out.join("diverged").join(format!("{id}.json"));
+    if let Err(Error::Diverged {
+        run_id,
+        epoch,
+        loss,
+    }) = &result
+    {
+        let dir = out.join("diverged");
+        std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
+        let record = DivergedRun {
+            run_id: run_id.clone(),
+            epoch: *epoch,
+            loss: loss.to_string(),
+        };
+        write_json(&marker, &record)?;
+    }
     let result = result?;
     write_json(&runs_dir.join(format!("{id}.json")), &result)?;
+    if marker.exists() {
+        std::fs::remove_file(&marker).map_err(Error::io(&marker))?;
+    }
     Ok(result)
 }
 
@@ -243,9 +277,15 @@ mod tests {
         let err = sweep(dir.path(), [Finish, Diverge, Finish]).unwrap_err();
         assert!(matches!(err, Error::Diverged { ref run_id, .. } if run_id == "run-1"));
         assert_eq!(saved(dir.path()), ["run-0.json", "run-2.json"]);
-        // The finished runs are reused next time; only the diverged one runs.
+        let marker = dir.path().join("diverged/run-1.json");
+        let record: DivergedRun = crate::sweep::read_json(&marker).unwrap();
+        assert_eq!((record.run_id.as_str(), record.epoch), ("run-1", 1));
+        assert_eq!(record.loss, "NaN");
+        // The finished runs are reused next time; only the diverged one runs,
+        // and once it finishes its marker goes.
         let (outputs, reused) = sweep(dir.path(), [Fault, Finish, Fault]).unwrap();
         assert_eq!((outputs, reused), (vec![0, 1, 2], 2));
+        assert!(!marker.exists());
     }
 
     #[test]

@@ -4,8 +4,11 @@ use crate::conv::{Config, Dataset, Epoch, Run, Variant};
 
 /// A deterministic convolutional run of `variant` on `dataset` with `seed`.
 pub(crate) fn run(dataset: Dataset, variant: Variant, seed: u64) -> Run {
-    let vi = Variant::ALL.iter().position(|&v| v == variant).unwrap_or(0);
-    let base = [0.60, 0.67, 0.61, 0.69][vi] + 0.2 * (dataset as usize) as f64 * 0.5;
+    let vi = Variant::EVERY
+        .iter()
+        .position(|&v| v == variant)
+        .unwrap_or(0);
+    let base = [0.60, 0.67, 0.61, 0.69, 0.605, 0.685][vi] + 0.2 * (dataset as usize) as f64 * 0.5;
     let test_acc = base + 0.003 * (seed as f64 - 0.5);
     let epochs = (1..=3)
         .map(|epoch| Epoch {

@@ -3,10 +3,13 @@
 
 use std::fmt::Write;
 
+use super::table5::label;
 use super::{paper, render_table5, ReportMeta};
-use crate::conv::{Dataset, Run, Variant};
-use crate::report_common::stats::{signed, Summary};
+use crate::conv::{Architecture, Dataset, Net, Run, Variant};
+use crate::report_common::gain::{render_gradient_gains, GainRow, NET_SIGMA};
+use crate::report_common::stats::{signed, Paired, Summary};
 use crate::sweep::RunConfig;
+use gaaf_shapes::{GradientGain, LeftOf, Relu, ShiftedSigmoid};
 
 fn mean_acc(runs: &[Run], d: Dataset, v: Variant, train: bool) -> Option<f64> {
     Summary::of(
@@ -15,6 +18,47 @@ fn mean_acc(runs: &[Run], d: Dataset, v: Variant, train: bool) -> Option<f64> {
             .map(|r| 100.0 * if train { r.train_acc } else { r.test_acc }),
     )
     .map(|s| s.mean)
+}
+
+/// Test accuracy of `v` minus that of `base` (points), paired by seed over
+/// the seeds both have.
+fn paired(runs: &[Run], d: Dataset, v: Variant, base: Variant) -> Option<Paired> {
+    let of = |variant: Variant, seed: u64| {
+        runs.iter()
+            .find(|r| r.config.dataset == d && r.config.variant == variant && r.config.seed == seed)
+            .map(|r| 100.0 * r.test_acc)
+    };
+    Paired::of(
+        runs.iter()
+            .filter(|r| r.config.dataset == d && r.config.variant == v)
+            .filter_map(|r| Some(of(v, r.config.seed)? - of(base, r.config.seed)?)),
+    )
+}
+
+/// The gradient gain of the GAAF variants among `runs`, over the depth of
+/// `model`.
+fn gain_section(runs: &[Run], model: Architecture) -> String {
+    let rows: Vec<GainRow> = Variant::EVERY
+        .into_iter()
+        .filter(|v| v.gaaf() && runs.iter().any(|r| r.config.variant == *v))
+        .filter_map(|v| {
+            let gain = if v.saturation_only() {
+                GradientGain::new(&Relu, &LeftOf::relu_saturation(), NET_SIGMA)
+            } else {
+                GradientGain::new(&Relu, &ShiftedSigmoid::paper_relu(), NET_SIGMA)
+            };
+            Some(GainRow {
+                label: label(v),
+                gain: gain.ok()?,
+            })
+        })
+        .collect();
+    let depth = u32::try_from(Net::activation_layers(model)).unwrap_or(u32::MAX);
+    let model = match model {
+        Architecture::SvhnNet => "SVHN model",
+        Architecture::VggLike => "VGG-like model",
+    };
+    render_gradient_gains(&rows, depth, model)
 }
 
 /// `report.md` of the convolutional runs.
@@ -63,7 +107,7 @@ pub fn render_report(runs: &[Run], meta: &ReportMeta) -> String {
 
     s.push_str("\n## Reading\n\n");
     for d in Dataset::ALL {
-        for v in [Variant::Gaaf, Variant::BnGaaf] {
+        for v in Variant::EVERY.into_iter().filter(|v| v.gaaf()) {
             let base = v.without_gaaf();
             let (Some(with), Some(without)) =
                 (mean_acc(runs, d, v, false), mean_acc(runs, d, base, false))
@@ -71,23 +115,44 @@ pub fn render_report(runs: &[Run], meta: &ReportMeta) -> String {
                 continue;
             };
             let ours = with - without;
-            let theirs = paper::table5(d, v) - paper::table5(d, base);
-            let verdict = if (ours > 0.0) == (theirs > 0.0) {
-                "the same sign as the paper's"
-            } else {
-                "the opposite sign to the paper's"
+            let paper_gain = paper::table5(d, v)
+                .zip(paper::table5(d, base))
+                .map(|(t, b)| t - b);
+            let verdict = match paper_gain {
+                Some(theirs) if (ours > 0.0) == (theirs > 0.0) => {
+                    format!("the same sign as the paper's {} points", signed(theirs, 2))
+                }
+                Some(theirs) => format!(
+                    "the opposite sign to the paper's {} points",
+                    signed(theirs, 2)
+                ),
+                None => "a shape the paper does not have".to_string(),
             };
             let _ = writeln!(
                 s,
-                "- {}, {} model: GAAF changes test accuracy by {} points ({:.2} -> {:.2} %), \
-                 {verdict} {} points.",
+                "- {}, {} model: GAAF{} changes test accuracy by {} points ({:.2} -> {:.2} %), \
+                 {verdict}.",
                 d.title(),
                 if base.batch_norm() { "+BN" } else { "base" },
+                if v.saturation_only() {
+                    " (saturation-only shape)"
+                } else {
+                    ""
+                },
                 signed(ours, 2),
                 without,
                 with,
-                signed(theirs, 2)
             );
+            if let Some(p) = paired(runs, d, v, base) {
+                let _ = writeln!(
+                    s,
+                    "  Paired by seed: {} [{}, {}] points (95 % t interval, n = {}).",
+                    signed(p.mean, 2),
+                    signed(p.lo, 2),
+                    signed(p.hi, 2),
+                    p.n
+                );
+            }
             if let (Some(tw), Some(two)) =
                 (mean_acc(runs, d, v, true), mean_acc(runs, d, base, true))
             {
@@ -101,6 +166,10 @@ pub fn render_report(runs: &[Run], meta: &ReportMeta) -> String {
     }
     s.push('\n');
     s.push_str(&render_table5(runs));
+    if let Some(first) = runs.first() {
+        s.push('\n');
+        s.push_str(&gain_section(runs, first.config.architecture()));
+    }
 
     s.push_str("\n## Runs\n\n");
     s.push_str(

@@ -7,12 +7,15 @@ use super::paper;
 use crate::conv::{Dataset, Run, Variant};
 use crate::report_common::stats::{signed, Summary, DASH};
 
-fn label(variant: Variant) -> &'static str {
+/// The model's row label.
+pub(super) fn label(variant: Variant) -> &'static str {
     match variant {
         Variant::Base => "Base Model",
         Variant::Bn => "+Batch Norm (BN)",
         Variant::Gaaf => "+GAAF",
         Variant::BnGaaf => "+BN +GAAF",
+        Variant::GaafSaturation => "+GAAF, saturation-only shape",
+        Variant::BnGaafSaturation => "+BN +GAAF, saturation-only shape",
     }
 }
 
@@ -53,20 +56,26 @@ pub fn render_table5(runs: &[Run]) -> String {
         s.push_str("--:|--:|--:|");
     }
     s.push('\n');
-    for variant in Variant::ALL {
+    // Table 5's rows always; the saturation-only ones where they ran.
+    let rows = Variant::EVERY
+        .into_iter()
+        .filter(|v| Variant::ALL.contains(v) || runs.iter().any(|r| r.config.variant == *v));
+    for variant in rows {
         let _ = write!(s, "| {} | {} |", label(variant), activation(variant));
         for &d in &datasets {
             let ours = accuracy(runs, d, variant);
             let n = ours.map_or(0, |a| a.n);
             let mut cell = ours.map_or_else(|| DASH.to_string(), |a| a.fmt(2, 2));
-            let mut paper = format!("{:.2}", paper::table5(d, variant));
+            let theirs = paper::table5(d, variant);
+            let mut paper = theirs.map_or_else(|| DASH.to_string(), |p| format!("{p:.2}"));
             if variant.gaaf() {
                 let base = variant.without_gaaf();
                 if let (Some(o), Some(b)) = (ours, accuracy(runs, d, base)) {
                     let _ = write!(cell, " ({})", signed(o.mean - b.mean, 2));
                 }
-                let gain = paper::table5(d, variant) - paper::table5(d, base);
-                let _ = write!(paper, " ({})", signed(gain, 2));
+                if let (Some(t), Some(b)) = (theirs, paper::table5(d, base)) {
+                    let _ = write!(paper, " ({})", signed(t - b, 2));
+                }
             }
             let _ = write!(s, " {cell} | {n} | {paper} |");
         }

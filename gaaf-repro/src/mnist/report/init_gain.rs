@@ -13,7 +13,12 @@ use std::fmt::Write;
 
 use super::{model_label, runs_of};
 use crate::mnist::{Run, Variant};
+use crate::report_common::gain::{render_gradient_gains, GainRow, NET_SIGMA};
 use crate::report_common::stats::{Paired, DASH};
+use gaaf_shapes::{GaussianBump, GradientGain, ShoulderBump, Tanh};
+
+/// GAAF layers of the MNIST model (one after each hidden dense layer).
+const GAAF_LAYERS: u32 = 3;
 
 /// Per seed that both have, `variant`'s initial gradient information of
 /// weight matrix `w` over the base model's.
@@ -42,7 +47,28 @@ fn cell(gains: &[f64]) -> String {
     }
 }
 
-/// The table as Markdown.
+/// The gain each GAAF variant among `runs` has by its formulas, with the
+/// shape width of its first run.
+fn predicted_gains(runs: &[Run]) -> Vec<GainRow> {
+    [Variant::Gaaf, Variant::GaafShoulder]
+        .into_iter()
+        .filter_map(|v| {
+            let width = runs_of(runs, v).first()?.config.shape_width;
+            let gain = match v {
+                Variant::GaafShoulder => {
+                    GradientGain::new(&Tanh, &ShoulderBump::new(1.0, width).ok()?, NET_SIGMA)
+                }
+                _ => GradientGain::new(&Tanh, &GaussianBump::new(1.0, 0.0, width).ok()?, NET_SIGMA),
+            };
+            Some(GainRow {
+                label: model_label(v),
+                gain: gain.ok()?,
+            })
+        })
+        .collect()
+}
+
+/// The table as Markdown, then the gains the GAAF shapes predict.
 pub fn render_init_gain(runs: &[Run]) -> String {
     let mut s = String::new();
     s.push_str("## Gradient gain at initialisation\n\n");
@@ -67,6 +93,15 @@ pub fn render_init_gain(runs: &[Run]) -> String {
          gradient as the base model; 2 means it starts with twice the gradient, which \
          under plain SGD acts as twice the learning rate for that matrix.\n",
     );
+    let predicted = predicted_gains(runs);
+    if !predicted.is_empty() {
+        s.push('\n');
+        s.push_str(&render_gradient_gains(
+            &predicted,
+            GAAF_LAYERS,
+            "MNIST model",
+        ));
+    }
     s
 }
 
