@@ -21,3 +21,7 @@ all=base,bn,gaaf,bn-gaaf,gaaf-sat,bn-gaaf-sat
 "$bin" mnist32 "${common[@]}" "${vgg[@]}" --variants $all --lr 0.01 --out $here/vgg-like-lr0.01
 "$bin" mnist32 "${common[@]}" "${svhn[@]}" --variants $no_bn --lr 0.002 --out $here/svhn-net-lr0.002
 "$bin" mnist32 "${common[@]}" "${vgg[@]}" --variants $no_bn --lr 0.002 --out $here/vgg-like-lr0.002
+# The learning-rate control: base at a larger rate (does a larger step alone
+# give what GAAF gives in the same epochs?).
+"$bin" mnist32 "${common[@]}" "${svhn[@]}" --variants base --lr 0.05 --out $here/svhn-net-lr0.05
+"$bin" mnist32 "${common[@]}" "${vgg[@]}" --variants base --lr 0.05 --out $here/vgg-like-lr0.05
