@@ -33,7 +33,7 @@ use gaaf_bench::{
     DROPOUT_MATCHED_SIZE, KERNEL_SIZES,
 };
 use gaaf_core::Error;
-use gaaf_shapes::{gaaf_relu, gaaf_tanh, kernel, Differentiable, Relu, Tanh};
+use gaaf_shapes::{gaaf_relu_paper, gaaf_tanh, kernel, Differentiable, Relu, Tanh};
 use std::hint::black_box;
 
 // A subfolder, so that cargo does not take it for a bench target of its own.
@@ -202,10 +202,12 @@ fn activations(c: &mut Criterion) {
         all,
         SamplingMode::Auto,
     );
+    // The paper's shape, as the ids (and docs/benchmarks.md's figures) have
+    // always measured.
     bench_activation(
         c,
         "gaaf-relu",
-        &gaaf_relu::<f32>(),
+        &gaaf_relu_paper::<f32>(),
         dispatched(),
         all,
         SamplingMode::Auto,

@@ -14,7 +14,7 @@
 //! writes every element, and `Tensor::copy`, a device-to-device copy.
 
 use candle_core::{DType, Device, Tensor};
-use gaaf_candle::{gaaf, gaaf_backward, GaafRelu, GaafTanh};
+use gaaf_candle::{gaaf, gaaf_backward, GaafRelu, GaafReluPaper, GaafTanh};
 use std::time::Instant;
 
 /// Median seconds of `f` over `reps` timed calls, after warm-up; the device
@@ -79,6 +79,7 @@ fn main() -> candle_core::Result<()> {
         8,
     );
     let tanh = GaafTanh::default();
+    let relu_paper = GaafReluPaper::default();
     let relu = GaafRelu::default();
     for (name, fwd, bwd) in [
         (
@@ -87,7 +88,12 @@ fn main() -> candle_core::Result<()> {
             time(&dev, reps, || gaaf_backward(&x, &dy, &tanh).map(drop))?,
         ),
         (
-            "GAAF-ReLU",
+            "GAAF-ReLU, paper's shape",
+            time(&dev, reps, || gaaf(&x, &relu_paper).map(drop))?,
+            time(&dev, reps, || gaaf_backward(&x, &dy, &relu_paper).map(drop))?,
+        ),
+        (
+            "GAAF-ReLU, saturation only",
             time(&dev, reps, || gaaf(&x, &relu).map(drop))?,
             time(&dev, reps, || gaaf_backward(&x, &dy, &relu).map(drop))?,
         ),

@@ -13,8 +13,12 @@
 //!
 //! - [`Gaaf`]: the module (`candle_core::Module`), GAAF on an activation
 //!   `P` with a shape `S` given with `f64` parameters, for `f32` and `f64`
-//!   tensors; its aliases [`GaafTanh`] and [`GaafRelu`] (`Default`: the
-//!   paper's shapes, `K = 10,000`; CPU and CUDA). Constructors:
+//!   tensors; its aliases [`GaafTanh`] (`Default`: the paper's shape),
+//!   [`GaafRelu`] (`Default`: the paper's shape on ReLU's saturated side
+//!   only, gradient gain 1.12 per layer) and [`GaafReluPaper`] (`Default`:
+//!   the paper's shape, 2.05 per layer, which diverges 12 layers deep
+//!   without batch normalisation), all with `K = 10,000`, and
+//!   [`GaafTanhShoulder`]; CPU and CUDA. Constructors:
 //!   [`Gaaf::new`]`(phi, shape, accel)`, [`Gaaf::with_k`],
 //!   [`Gaaf::with_shape`]; accessors [`Gaaf::activation`], [`Gaaf::shape`],
 //!   [`Gaaf::k`]. `gaaf-dfdx`'s modules have the same names, constructors
@@ -72,7 +76,8 @@
 //! # Feature flags
 //!
 //! - `cuda` (off by default): candle's CUDA device (`candle-core/cuda`) and
-//!   this crate's CUDA kernels for [`GaafTanh`] and [`GaafRelu`]. Building it
+//!   this crate's CUDA kernels for [`GaafTanh`], [`GaafRelu`] and the rest
+//!   of [`CudaKernel`]'s activations. Building it
 //!   needs a CUDA toolkit (nvcc and headers); running needs the NVIDIA
 //!   driver and NVRTC (`libnvrtc.so`) on the library path. The CUDA test
 //!   compares the op and the convolution on the GPU with the CPU, values and
@@ -100,7 +105,7 @@ mod op;
 
 pub use error::Error;
 pub use fast::{Elementwise, FastRelu, FastSigmoid, FastTanh, OwnOp};
-pub use module::{Gaaf, GaafRelu, GaafReluSaturation, GaafTanh, GaafTanhShoulder};
+pub use module::{Gaaf, GaafRelu, GaafReluPaper, GaafTanh, GaafTanhShoulder};
 pub use op::{gaaf, gaaf_backward, CudaKernel};
 
 // The README's example runs as a doc test, so it cannot drift from the API.

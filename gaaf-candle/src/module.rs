@@ -28,8 +28,9 @@ pub(crate) struct Fns<T> {
 ///
 /// `P` is the activation (a `gaaf-shapes` activation such as [`Tanh`] or
 /// [`Relu`], or your own) and `S` the shape function with `f64` parameters
-/// (such as [`GaussianBump<f64>`]); [`GaafTanh`] and [`GaafRelu`] are the
-/// paper's two. It applies the same function to `f32` and `f64` tensors:
+/// (such as [`GaussianBump<f64>`]); [`GaafTanh`] and [`GaafReluPaper`] are
+/// the paper's two, and [`GaafRelu`] is ReLU with the paper's shape on its
+/// saturated side only. It applies the same function to `f32` and `f64` tensors:
 /// the `f64` definition, and an `f32` twin derived from the same constants.
 /// On the CPU any activation and shape work; on CUDA those with a
 /// [`CudaKernel`] (tanh with a Gaussian bump or the shoulder bump, ReLU with
@@ -75,18 +76,51 @@ pub struct Gaaf<P: Recast<f32>, S: Recast<f32>> {
 /// ```
 pub type GaafTanh = Gaaf<Tanh, GaussianBump<f64>>;
 
-/// GAAF on ReLU with a shifted-sigmoid shape; `Default` is the paper's,
-/// `relu + g * sigmoid(5 (x + 0.5))` with `K = 10,000`: the module for
-/// `gaaf_shapes::GaafRelu`. Runs on CPU and CUDA.
+/// GAAF on ReLU with slope added on its saturated side only, the default
+/// GAAF-ReLU: the paper's shifted sigmoid for `x <= 0`, nothing for `x > 0`
+/// (`gaaf_shapes::LeftOf::relu_saturation`), with `K = 10,000`: the module
+/// for `gaaf_shapes::GaafRelu`. Runs on CPU and CUDA.
+///
+/// Why not the paper's shape ([`GaafReluPaper`]): gradient gain with nets
+/// `N(0, 1)` (`gaaf_shapes::GradientGain`, `E[phi_new'^2] / E[phi'^2]`).
+/// This shape has 1.25: 1.12 per layer on the backward signal, 3.8 over 12
+/// layers. The paper's has 4.20: 2.05 per layer, about 5,500 over 12 layers,
+/// and a 12-layer ReLU network without batch normalisation diverges with it
+/// at learning rate 0.01, where plain ReLU and this shape train (tested in
+/// `gaaf-repro/tests/conv.rs`).
 ///
 /// ```
 /// use gaaf_candle::GaafRelu;
 /// use gaaf_shapes::Differentiable;
 ///
 /// let act = GaafRelu::default();
+/// assert_eq!(act.function::<f32>().derivative(2.0), 1.0); // relu' alone
 /// assert!((act.function::<f64>().derivative(-0.5) - 0.5).abs() < 1e-4); // relu'(-0.5) is 0
 /// ```
-pub type GaafRelu = Gaaf<Relu, ShiftedSigmoid<f64>>;
+pub type GaafRelu = Gaaf<Relu, LeftOf<ShiftedSigmoid<f64>, f64>>;
+
+/// GAAF on ReLU with a shifted-sigmoid shape; `Default` is the paper's,
+/// `relu + g * sigmoid(5 (x + 0.5))` with `K = 10,000`: the module for
+/// `gaaf_shapes::GaafReluPaper`, for reproducing the paper (the rows of its
+/// Table 5). Runs on CPU and CUDA.
+///
+/// Gradient gain with nets `N(0, 1)` (`gaaf_shapes::GradientGain`): 4.20 in
+/// mean squared slope, `E[phi_new'^2] / E[phi'^2]`, so 2.05 per layer on the
+/// backward signal and about 5,500 over 12 layers: the shape is about 1
+/// wherever ReLU's slope is already 1, and a 12-layer ReLU network without
+/// batch normalisation diverges with it at learning rate 0.01 (tested in
+/// `gaaf-repro/tests/conv.rs`). [`GaafRelu`] (1.12 per layer) is the
+/// default for that reason.
+///
+/// ```
+/// use gaaf_candle::GaafReluPaper;
+/// use gaaf_shapes::Differentiable;
+///
+/// let act = GaafReluPaper::default();
+/// assert!((act.function::<f64>().derivative(-0.5) - 0.5).abs() < 1e-4); // relu'(-0.5) is 0
+/// assert!(act.function::<f64>().derivative(2.0) > 1.99); // relu' + s
+/// ```
+pub type GaafReluPaper = Gaaf<Relu, ShiftedSigmoid<f64>>;
 
 /// GAAF on tanh with the shoulder shape, zero at the centre and largest at
 /// `|x| = 1.92` (`gaaf_shapes::ShoulderBump`): slope added where tanh
@@ -102,23 +136,6 @@ pub type GaafRelu = Gaaf<Relu, ShiftedSigmoid<f64>>;
 /// assert_eq!(act.function::<f64>().derivative(0.0), 1.0); // tanh' alone
 /// ```
 pub type GaafTanhShoulder = Gaaf<Tanh, ShoulderBump<f64>>;
-
-/// GAAF on ReLU with slope added on its saturated side only: the paper's
-/// shifted sigmoid for `x <= 0`, nothing for `x > 0`
-/// (`gaaf_shapes::LeftOf::relu_saturation`). The module for
-/// `gaaf_shapes::GaafReluSaturation`. Gradient gain with nets `N(0, 1)`: 1.25
-/// in mean squared slope, 3.8 on the backward signal over 12 layers (the
-/// paper's [`GaafRelu`]: 4.20 and about 5,500).
-///
-/// ```
-/// use gaaf_candle::GaafReluSaturation;
-/// use gaaf_shapes::Differentiable;
-///
-/// let act = GaafReluSaturation::default();
-/// assert_eq!(act.function::<f32>().derivative(2.0), 1.0); // relu' alone
-/// assert!(act.function::<f32>().derivative(-0.2) > 0.8);
-/// ```
-pub type GaafReluSaturation = Gaaf<Relu, LeftOf<ShiftedSigmoid<f64>, f64>>;
 
 impl<P: Recast<f32> + 'static, S: Recast<f32> + 'static> Gaaf<P, S> {
     /// `phi + g*s` from its three parts.
@@ -241,9 +258,9 @@ impl<P: Recast<f32>, S: Recast<f32>> Gaaf<P, S> {
     /// `f64`), a [`gaaf_core::Gaaf`]: for scalar checks.
     ///
     /// ```
-    /// use gaaf_candle::GaafRelu;
+    /// use gaaf_candle::GaafReluPaper;
     ///
-    /// assert_eq!(GaafRelu::default().function::<f64>().shape().slope(), 5.0);
+    /// assert_eq!(GaafReluPaper::default().function::<f64>().shape().slope(), 5.0);
     /// ```
     pub fn function<E>(&self) -> &<GaafTwins<P, S> as Twin<E>>::Fn
     where
@@ -277,7 +294,8 @@ where
     GaafTwins<P, S>: Default,
 {
     /// The default activation and shape with `K = 10,000`: for [`GaafTanh`]
-    /// and [`GaafRelu`], the paper's.
+    /// and [`GaafReluPaper`], the paper's; for [`GaafRelu`], the paper's
+    /// shape on ReLU's saturated side only.
     fn default() -> Self {
         Self::from_twins(GaafTwins::default())
     }

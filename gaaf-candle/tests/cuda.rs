@@ -9,7 +9,7 @@
 
 use candle_core::{DType, Device, Module, Tensor, Var};
 use candle_nn::{Conv2dConfig, VarBuilder, VarMap};
-use gaaf_candle::{Gaaf, GaafRelu, GaafReluSaturation, GaafTanh, GaafTanhShoulder};
+use gaaf_candle::{Gaaf, GaafRelu, GaafReluPaper, GaafTanh, GaafTanhShoulder};
 
 fn cuda() -> Option<Device> {
     match std::panic::catch_unwind(|| Device::new_cuda(0)) {
@@ -72,18 +72,14 @@ fn compare<M: Module>(act: &M, name: &str, gpu: &Device) -> candle_core::Result<
 fn gaaf_on_cuda_matches_cpu() -> candle_core::Result<()> {
     let Some(gpu) = cuda() else { return Ok(()) };
     compare(&GaafTanh::default(), "GAAF-tanh", &gpu)?;
-    compare(&GaafRelu::default(), "GAAF-ReLU", &gpu)?;
+    compare(&GaafReluPaper::default(), "GAAF-ReLU, paper's shape", &gpu)?;
     compare(&GaafTanh::default().with_k(100.0)?, "GAAF-tanh K=100", &gpu)?;
     compare(
         &GaafTanhShoulder::default(),
         "GAAF-tanh, shoulder shape",
         &gpu,
     )?;
-    compare(
-        &GaafReluSaturation::default(),
-        "GAAF-ReLU, saturation-only",
-        &gpu,
-    )?;
+    compare(&GaafRelu::default(), "GAAF-ReLU, saturation-only", &gpu)?;
     // Without a CUDA kernel the op is an error, not a panic.
     let custom = Gaaf::new(
         gaaf_shapes::Tanh,

@@ -3,7 +3,7 @@
 //! spread through the saturation areas; layouts and dtypes.
 
 use candle_core::{DType, Device, Module, Tensor, Var};
-use gaaf_candle::{gaaf, Gaaf, GaafRelu, GaafReluSaturation, GaafTanh, GaafTanhShoulder};
+use gaaf_candle::{gaaf, Gaaf, GaafRelu, GaafReluPaper, GaafTanh, GaafTanhShoulder};
 use gaaf_core::Differentiable;
 use gaaf_shapes::{probe_points, GaafTwins, GradAccel, Recast, Twin};
 
@@ -88,17 +88,14 @@ fn tanh_gradient_matches_scalar_derivative_and_finite_differences() -> candle_co
 
 #[test]
 fn relu_gradient_matches_scalar_derivative_and_finite_differences() -> candle_core::Result<()> {
-    check_f64(&GaafRelu::default(), &saturation_points(0.05, 2.0, 41))
+    check_f64(&GaafReluPaper::default(), &saturation_points(0.05, 2.0, 41))
 }
 
 #[test]
 fn saturation_only_shapes_match_scalar_derivative_and_finite_differences() -> candle_core::Result<()>
 {
     // ReLU's shape stops at the kink: points on both sides, none within H.
-    check_f64(
-        &GaafReluSaturation::default(),
-        &saturation_points(0.05, 2.0, 41),
-    )?;
+    check_f64(&GaafRelu::default(), &saturation_points(0.05, 2.0, 41))?;
     check_f64(
         &GaafTanhShoulder::default(),
         &saturation_points(0.0, 6.0, 61),
@@ -149,6 +146,12 @@ fn f32_values_and_gradients_are_bit_identical_to_scalar_calls() -> candle_core::
             GaafRelu::default().forward(&x)?,
             grad(&GaafRelu::default(), &x, &ones)?,
             Box::new(*GaafRelu::default().function::<f32>()),
+        ),
+        (
+            "relu, paper's shape",
+            GaafReluPaper::default().forward(&x)?,
+            grad(&GaafReluPaper::default(), &x, &ones)?,
+            Box::new(*GaafReluPaper::default().function::<f32>()),
         ),
     ] {
         let (y, g) = (y.to_vec1::<f32>()?, g.to_vec1::<f32>()?);
@@ -247,7 +250,11 @@ fn values_stay_within_half_over_k_of_phi() -> candle_core::Result<()> {
     let relu_gap = (GaafRelu::default().forward(&x)? - x.relu()?)?
         .abs()?
         .max_all()?;
+    let paper_gap = (GaafReluPaper::default().forward(&x)? - x.relu()?)?
+        .abs()?
+        .max_all()?;
     assert!(tanh_gap.to_scalar::<f64>()? <= 0.5e-4);
     assert!(relu_gap.to_scalar::<f64>()? <= 0.5e-4);
+    assert!(paper_gap.to_scalar::<f64>()? <= 0.5e-4);
     Ok(())
 }

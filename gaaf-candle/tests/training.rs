@@ -6,7 +6,7 @@
 
 use candle_core::{DType, Device, Module, Tensor, Var};
 use candle_nn::{loss, Linear, Optimizer, SGD};
-use gaaf_candle::{GaafRelu, GaafTanh};
+use gaaf_candle::{GaafRelu, GaafReluPaper, GaafTanh};
 
 /// `(rows, cols)` values spread like a uniform draw, scaled by `scale`.
 fn pseudo_random(rows: usize, cols: usize, seed: f64, scale: f64) -> candle_core::Result<Tensor> {
@@ -50,6 +50,17 @@ fn train<A: Module + Clone + 'static>(act: A) -> candle_core::Result<(f32, f32)>
 fn linear_gaaf_relu_model_trains_with_sgd() -> candle_core::Result<()> {
     let (first, last) = train(GaafRelu::default())?;
     eprintln!("GAAF-ReLU: loss {first} -> {last}");
+    assert!(
+        last.is_finite() && last < 0.3 * first,
+        "loss {first} -> {last}"
+    );
+    Ok(())
+}
+
+#[test]
+fn linear_gaaf_relu_paper_model_trains_with_sgd() -> candle_core::Result<()> {
+    let (first, last) = train(GaafReluPaper::default())?;
+    eprintln!("GAAF-ReLU, paper's shape: loss {first} -> {last}");
     assert!(
         last.is_finite() && last < 0.3 * first,
         "loss {first} -> {last}"

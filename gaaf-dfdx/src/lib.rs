@@ -11,8 +11,12 @@
 //! # Core types
 //!
 //! - [`Gaaf`]: the module, GAAF on an activation `P` with a shape `S`
-//!   given with `f64` parameters; its aliases [`GaafTanh`] and [`GaafRelu`]
-//!   (`Default`: the paper's shapes, `K = 10,000`). It holds `K` and the
+//!   given with `f64` parameters; its aliases [`GaafTanh`] (`Default`: the
+//!   paper's shape), [`GaafRelu`] (`Default`: the paper's shape on ReLU's
+//!   saturated side only, gradient gain 1.12 per layer) and
+//!   [`GaafReluPaper`] (`Default`: the paper's shape, 2.05 per layer, which
+//!   diverges 12 layers deep without batch normalisation), all with
+//!   `K = 10,000`, and [`GaafTanhShoulder`]. It holds `K` and the
 //!   shape as values, which survive `to_device`, `to_dtype` and dfdx's other
 //!   conversions, and works for any tensor shape, `f32` and `f64`, with and
 //!   without a tape. Constructors: [`Gaaf::new`]`(phi, shape, accel)`,
@@ -129,5 +133,5 @@ mod op;
 pub use composed::{try_gaaf_composed, TensorFn};
 pub use error::Error;
 pub use fast::{Elementwise, FastRelu, FastSigmoid, FastTanh};
-pub use module::{Gaaf, GaafRelu, GaafReluSaturation, GaafTanh, GaafTanhShoulder};
+pub use module::{Gaaf, GaafRelu, GaafReluPaper, GaafTanh, GaafTanhShoulder};
 pub use op::{try_gaaf, GaafDevice};

@@ -3,11 +3,14 @@
 
 use dfdx::optim::{Sgd, SgdConfig};
 use dfdx::prelude::*;
-use gaaf_dfdx::{Gaaf, GaafRelu, GaafTanh};
-use gaaf_shapes::{Constant, Differentiable, GaussianBump, GradAccel, ShiftedSigmoid, Sigmoid};
+use gaaf_dfdx::{Gaaf, GaafRelu, GaafReluPaper, GaafTanh};
+use gaaf_shapes::{
+    Constant, Differentiable, GaussianBump, GradAccel, LeftOf, ShiftedSigmoid, Sigmoid,
+};
 
 type Mlp = (
     (Linear<3, 4>, GaafTanh),
+    (Linear<4, 4>, GaafReluPaper),
     (Linear<4, 4>, GaafRelu),
     (Linear<4, 2>, Gaaf<Sigmoid, Constant<f64>>),
 );
@@ -21,11 +24,20 @@ fn custom_tanh() -> GaafTanh {
     .unwrap()
 }
 
-fn custom_relu() -> GaafRelu {
-    GaafRelu::default()
+fn custom_relu_paper() -> GaafReluPaper {
+    GaafReluPaper::default()
         .with_k(77.0)
         .unwrap()
         .with_shape(ShiftedSigmoid::new(3.0, 1.5).unwrap())
+        .unwrap()
+}
+
+fn custom_relu() -> GaafRelu {
+    let shape = LeftOf::new(ShiftedSigmoid::new(4.0, 0.25).unwrap(), -0.5).unwrap();
+    GaafRelu::default()
+        .with_k(55.0)
+        .unwrap()
+        .with_shape(shape)
         .unwrap()
 }
 
@@ -41,6 +53,7 @@ fn custom_sigmoid() -> Gaaf<Sigmoid, Constant<f64>> {
 /// `Mlp` as built, on any dtype and device.
 type Built<E, D> = (
     (modules::Linear<3, 4, E, D>, GaafTanh),
+    (modules::Linear<4, 4, E, D>, GaafReluPaper),
     (modules::Linear<4, 4, E, D>, GaafRelu),
     (modules::Linear<4, 2, E, D>, Gaaf<Sigmoid, Constant<f64>>),
 );
@@ -48,10 +61,12 @@ type Built<E, D> = (
 /// Asserts that each GAAF layer of `m` carries the custom values.
 fn assert_custom<E: Dtype, D: Device<E>>(m: &Built<E, D>, after: &str) {
     assert_eq!(m.0 .1, custom_tanh(), "{after}");
-    assert_eq!(m.1 .1, custom_relu(), "{after}");
-    assert_eq!(m.2 .1, custom_sigmoid(), "{after}");
+    assert_eq!(m.1 .1, custom_relu_paper(), "{after}");
+    assert_eq!(m.2 .1, custom_relu(), "{after}");
+    assert_eq!(m.3 .1, custom_sigmoid(), "{after}");
     assert_eq!(m.0 .1.k(), 123.0, "{after}");
     assert_eq!(m.1 .1.shape().shift(), 1.5, "{after}");
+    assert_eq!(m.2 .1.shape().edge(), -0.5, "{after}");
 }
 
 #[test]
@@ -60,9 +75,11 @@ fn k_and_shape_survive_every_conversion() {
     let mut model = dev.build_module::<Mlp, f32>();
     // Built from the type alone: the defaults.
     assert_eq!(model.0 .1, GaafTanh::default());
+    assert_eq!(model.2 .1, GaafRelu::default());
     model.0 .1 = custom_tanh();
-    model.1 .1 = custom_relu();
-    model.2 .1 = custom_sigmoid();
+    model.1 .1 = custom_relu_paper();
+    model.2 .1 = custom_relu();
+    model.3 .1 = custom_sigmoid();
 
     assert_custom(&model.clone(), "clone");
     assert_custom(&model.to_device(&dev), "to_device");

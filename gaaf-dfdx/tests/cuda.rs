@@ -8,7 +8,7 @@
 #![cfg(feature = "cuda")]
 
 use dfdx::prelude::*;
-use gaaf_dfdx::{GaafRelu, GaafReluSaturation, GaafTanh, GaafTanhShoulder};
+use gaaf_dfdx::{GaafRelu, GaafReluPaper, GaafTanh, GaafTanhShoulder};
 
 /// `f32` tolerance: dfdx's CUDA `tanh`, `exp` and `sigmoid` are not libm's.
 const TOL: f32 = 1e-5;
@@ -59,10 +59,7 @@ where
 #[ignore = "needs an NVIDIA GPU"]
 fn cuda_matches_cpu() {
     compare(GaafTanh::default(), "GAAF-tanh");
-    compare(GaafRelu::default(), "GAAF-ReLU");
+    compare(GaafReluPaper::default(), "GAAF-ReLU, the paper's shape");
     compare(GaafTanhShoulder::default(), "GAAF-tanh, shoulder shape");
-    compare(
-        GaafReluSaturation::default(),
-        "GAAF-ReLU, saturation-only shape",
-    );
+    compare(GaafRelu::default(), "GAAF-ReLU, saturation-only shape");
 }

@@ -4,7 +4,7 @@
 
 use dfdx::prelude::*;
 use gaaf_core::Differentiable;
-use gaaf_dfdx::{try_gaaf_composed, GaafRelu, GaafTanh};
+use gaaf_dfdx::{try_gaaf_composed, GaafRelu, GaafReluPaper, GaafTanh};
 use gaaf_shapes::{probe_points, GradAccel};
 
 /// Tolerance of a central finite difference in `f64` with step `H`.
@@ -52,18 +52,33 @@ fn tanh_gradient_matches_scalar_derivative_and_finite_differences() {
     }
 }
 
-#[test]
-fn relu_gradient_matches_scalar_derivative_and_finite_differences() {
+/// The module's gradient at points on both sides of ReLU's kink against
+/// `f`, its scalar function, and finite differences of `f`.
+fn check_relu_gradient<
+    M: Module<
+        Tensor<(usize,), f64, Cpu, OwnedTape<f64, Cpu>>,
+        Output = Tensor<(usize,), f64, Cpu, OwnedTape<f64, Cpu>>,
+    >,
+>(
+    m: &M,
+    f: &impl Differentiable<f64>,
+) {
     let dev = Cpu::default();
-    let m = GaafRelu::default();
-    let f = *m.function::<f64>();
     let xs = saturation_points(0.05, 2.0, 41);
-    let grads = grad_of(&m, &dev, &xs);
+    let grads = grad_of(m, &dev, &xs);
     for (&x, &g) in xs.iter().zip(&grads) {
         assert_eq!(g, f.derivative(x), "scalar derivative at {x}");
         let fd = (f.value(x + H) - f.value(x - H)) / (2.0 * H);
         assert!((g - fd).abs() < FD_TOL, "x = {x}: {g} vs fd {fd}");
     }
+}
+
+#[test]
+fn relu_gradient_matches_scalar_derivative_and_finite_differences() {
+    let m = GaafRelu::default();
+    check_relu_gradient(&m, m.function::<f64>());
+    let paper = GaafReluPaper::default();
+    check_relu_gradient(&paper, paper.function::<f64>());
 }
 
 #[test]
@@ -152,9 +167,9 @@ fn fused_matches_composed_in_f32_at_integer_x_times_k() {
 #[test]
 fn fused_matches_composed_dfdx_ops() {
     check_fused_against_composed(*GaafTanh::default().function::<f64>(), 3.0);
-    check_fused_against_composed(*GaafRelu::default().function::<f64>(), 1.0);
+    check_fused_against_composed(*GaafReluPaper::default().function::<f64>(), 1.0);
     check_fused_against_composed(gaaf_shapes::gaaf_tanh_shoulder::<f64>(), 3.0);
-    check_fused_against_composed(gaaf_shapes::gaaf_relu_saturation::<f64>(), 1.0);
+    check_fused_against_composed(*GaafRelu::default().function::<f64>(), 1.0);
     let sigmoid = gaaf_shapes::gaaf(
         gaaf_shapes::Sigmoid,
         gaaf_shapes::GaussianBump::new(0.5, 1.0, 2.0).unwrap(),
@@ -175,6 +190,10 @@ fn taped_and_untaped_forward_agree() {
         (
             GaafRelu::default().forward(x.clone()).as_vec(),
             GaafRelu::default().forward(x.leaky_trace()).as_vec(),
+        ),
+        (
+            GaafReluPaper::default().forward(x.clone()).as_vec(),
+            GaafReluPaper::default().forward(x.leaky_trace()).as_vec(),
         ),
     ] {
         assert_eq!(a, b);

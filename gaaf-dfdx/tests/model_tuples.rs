@@ -3,7 +3,7 @@
 
 use dfdx::optim::{Sgd, SgdConfig};
 use dfdx::prelude::*;
-use gaaf_dfdx::{Gaaf, GaafRelu, GaafTanh};
+use gaaf_dfdx::{Gaaf, GaafRelu, GaafReluPaper, GaafTanh};
 use gaaf_shapes::{Constant, Sigmoid};
 
 type Model = (
@@ -46,7 +46,11 @@ fn trains_inside_tuples_with_dropout_and_batchnorm() {
 
 #[test]
 fn f64_models_use_the_same_modules() {
-    type M64 = ((Linear<3, 5>, GaafTanh), (Linear<5, 2>, GaafRelu));
+    type M64 = (
+        (Linear<3, 5>, GaafTanh),
+        (Linear<5, 4>, GaafRelu),
+        (Linear<4, 2>, GaafReluPaper),
+    );
     let dev = Cpu::default();
     let model = dev.build_module::<M64, f64>();
     let x: Tensor<Rank2<4, 3>, f64, _> = dev.sample_normal();

@@ -30,17 +30,21 @@ use gaaf_core::{Gaaf, GradAccel, Real};
 /// ```
 pub type GaafTanh<F> = Gaaf<Tanh, GaussianBump<F>, F>;
 
-/// GAAF on ReLU with the paper's shifted-sigmoid shape,
-/// `relu + g * sigmoid(5 (x + 0.5))` (section 5.2).
+/// GAAF on ReLU with slope added on its saturated side only, the default
+/// GAAF-ReLU: the paper's shifted sigmoid for `x <= 0`, nothing for `x > 0`
+/// ([`LeftOf::relu_saturation`]). Left of the kink its slope rises smoothly
+/// from about 0 (at `x = -1.5`) to 0.92 (at 0); right of it, it is ReLU's 1.
 /// `GaafRelu::<f32>::default()` uses `K = 10,000`.
 ///
-/// Gradient gain ([`crate::GradientGain`]) with nets `N(0, 1)`: 4.20 in mean
-/// squared slope, 2.05 on the backward signal per layer, about 5,500 over 12
-/// layers: the shape is about 1 for every `x > 0`, where ReLU is not
-/// saturated, so GAAF-ReLU's slope there is about 2. Without batch
-/// normalisation a deep network with it can diverge at learning rates the
-/// plain network trains at; [`GaafReluSaturation`] adds slope only on ReLU's
-/// saturated side (gain 1.25).
+/// **Why this shape and not the paper's** ([`GaafReluPaper`]): gradient gain
+/// ([`crate::GradientGain`]) with nets `N(0, 1)`. This shape has 1.25 in mean
+/// squared slope, `E[phi_new'^2] / E[phi'^2]`: 1.12 per layer on the backward
+/// signal, 3.8 over 12 layers. The paper's shape is about 1 for every `x > 0`,
+/// where ReLU is not saturated, and has 4.20: 2.05 per layer, about 5,500
+/// over 12 layers, so a 12-layer ReLU network without batch normalisation
+/// diverges with it at learning rate 0.01, where plain ReLU and this shape
+/// train (`gaaf-repro/tests/conv.rs`). Slope on ReLU's flat side near the
+/// kink is the part dropout supplies (see [`LeftOf`]).
 ///
 /// `gaaf_dfdx::GaafRelu` and `gaaf_candle::GaafRelu` are this function as a
 /// framework module.
@@ -49,13 +53,45 @@ pub type GaafTanh<F> = Gaaf<Tanh, GaussianBump<F>, F>;
 /// use gaaf_shapes::{Differentiable, GaafRelu, GradientGain};
 ///
 /// let act = GaafRelu::<f64>::default();
-/// assert!(act.derivative(-1.0) > 0.07);
+/// assert!((act.derivative(1.0) - 1.0).abs() < 1e-12); // relu' alone
+/// assert!((act.derivative(-0.5) - 0.5).abs() < 1e-4);
 /// let gain = GradientGain::new(act.phi(), act.shape(), 1.0)?;
-/// assert!((gain.power() - 4.20).abs() < 0.01);
-/// assert!(gain.amplitude_over_depth(12) > 5000.0);
+/// assert!((gain.power() - 1.25).abs() < 0.01);
+/// assert!((gain.amplitude() - 1.12).abs() < 0.01);
+/// assert!((gain.amplitude_over_depth(12) - 3.8).abs() < 0.1);
 /// # Ok::<(), gaaf_shapes::Error>(())
 /// ```
-pub type GaafRelu<F> = Gaaf<Relu, ShiftedSigmoid<F>, F>;
+pub type GaafRelu<F> = Gaaf<Relu, LeftOf<ShiftedSigmoid<F>, F>, F>;
+
+/// GAAF on ReLU with the paper's shifted-sigmoid shape,
+/// `relu + g * sigmoid(5 (x + 0.5))` (section 5.2), for reproducing the
+/// paper. `GaafReluPaper::<f32>::default()` uses `K = 10,000`.
+///
+/// Gradient gain ([`crate::GradientGain`]) with nets `N(0, 1)`: 4.20 in mean
+/// squared slope, `E[phi_new'^2] / E[phi'^2]`: 2.05 on the backward signal
+/// per layer, about 5,500 over 12 layers. The shape is about 1 for every
+/// `x > 0`, where ReLU is not saturated, so GAAF-ReLU's slope there is about
+/// 2. Without batch normalisation a 12-layer ReLU network with it diverges at
+/// learning rate 0.01, where plain ReLU trains (`gaaf-repro/tests/conv.rs`);
+/// that is why [`GaafRelu`], slope on ReLU's saturated side only (1.12 per
+/// layer), is the default.
+///
+/// `gaaf_dfdx::GaafReluPaper` and `gaaf_candle::GaafReluPaper` are this
+/// function as a framework module.
+///
+/// ```
+/// use gaaf_shapes::{Differentiable, GaafReluPaper, GradientGain};
+///
+/// let act = GaafReluPaper::<f64>::default();
+/// assert!(act.derivative(-1.0) > 0.07);
+/// assert!(act.derivative(1.0) > 1.99); // relu' + s
+/// let gain = GradientGain::new(act.phi(), act.shape(), 1.0)?;
+/// assert!((gain.power() - 4.20).abs() < 0.01);
+/// assert!((gain.amplitude() - 2.05).abs() < 0.01);
+/// assert!((gain.amplitude_over_depth(12) - 5500.0).abs() < 100.0);
+/// # Ok::<(), gaaf_shapes::Error>(())
+/// ```
+pub type GaafReluPaper<F> = Gaaf<Relu, ShiftedSigmoid<F>, F>;
 
 /// GAAF on tanh with the shoulder shape ([`ShoulderBump`]), zero at the centre
 /// and largest at `|x| = 1.92`: `tanh + g * u exp(1 - u)`, `u = x^2/3.7`.
@@ -77,28 +113,6 @@ pub type GaafRelu<F> = Gaaf<Relu, ShiftedSigmoid<F>, F>;
 /// # Ok::<(), gaaf_shapes::Error>(())
 /// ```
 pub type GaafTanhShoulder<F> = Gaaf<Tanh, ShoulderBump<F>, F>;
-
-/// GAAF on ReLU with slope added on its saturated side only: the paper's
-/// shifted sigmoid for `x <= 0`, nothing for `x > 0`
-/// ([`LeftOf::relu_saturation`]). Left of the kink GAAF-ReLU's slope rises
-/// smoothly from about 0 (at `x = -1.5`) to 0.92 (at 0); right of it, it is
-/// ReLU's 1. `GaafReluSaturation::<f32>::default()` uses `K = 10,000`.
-///
-/// Gradient gain ([`crate::GradientGain`]) with nets `N(0, 1)`: 1.25 in mean
-/// squared slope, 1.12 per layer on the backward signal, 3.8 over 12 layers
-/// (the paper's shape: 5,500).
-///
-/// ```
-/// use gaaf_shapes::{Differentiable, GaafReluSaturation, GradientGain};
-///
-/// let act = GaafReluSaturation::<f64>::default();
-/// assert!((act.derivative(1.0) - 1.0).abs() < 1e-12);
-/// assert!((act.derivative(-0.5) - 0.5).abs() < 1e-4);
-/// let gain = GradientGain::new(act.phi(), act.shape(), 1.0)?;
-/// assert!((gain.power() - 1.25).abs() < 0.01);
-/// # Ok::<(), gaaf_shapes::Error>(())
-/// ```
-pub type GaafReluSaturation<F> = Gaaf<Relu, LeftOf<ShiftedSigmoid<F>, F>, F>;
 
 /// GAAF on `phi` with a shape matched to dropout noise ([`DropoutMatched`]).
 ///
@@ -146,15 +160,31 @@ pub fn gaaf_tanh<F: Real>() -> GaafTanh<F> {
     Gaaf::new(Tanh, GaussianBump::paper_tanh(), GradAccel::paper())
 }
 
-/// The paper's GAAF for ReLU, with `K = 10,000` ([`GaafRelu`]).
+/// GAAF for ReLU with slope on its saturated side only, with `K = 10,000`
+/// ([`GaafRelu`], whose docs say why it is the default).
 ///
 /// ```
 /// use gaaf_shapes::{gaaf_relu, Differentiable};
 ///
 /// let act = gaaf_relu::<f64>();
-/// assert!((act.derivative(-0.5) - 0.5).abs() < 1e-4);
+/// assert!((act.derivative(2.0) - 1.0).abs() < 1e-12);
+/// assert!(act.derivative(-0.2) > 0.8);
 /// ```
 pub fn gaaf_relu<F: Real>() -> GaafRelu<F> {
+    Gaaf::new(Relu, LeftOf::relu_saturation(), GradAccel::paper())
+}
+
+/// The paper's GAAF for ReLU, with `K = 10,000` ([`GaafReluPaper`]; 2.05
+/// gradient gain per layer against [`gaaf_relu`]'s 1.12).
+///
+/// ```
+/// use gaaf_shapes::{gaaf_relu_paper, Differentiable};
+///
+/// let act = gaaf_relu_paper::<f64>();
+/// assert!((act.derivative(-0.5) - 0.5).abs() < 1e-4);
+/// assert!(act.derivative(2.0) > 1.99);
+/// ```
+pub fn gaaf_relu_paper<F: Real>() -> GaafReluPaper<F> {
     Gaaf::new(Relu, ShiftedSigmoid::paper_relu(), GradAccel::paper())
 }
 
@@ -168,20 +198,6 @@ pub fn gaaf_relu<F: Real>() -> GaafRelu<F> {
 /// ```
 pub fn gaaf_tanh_shoulder<F: Real>() -> GaafTanhShoulder<F> {
     Gaaf::new(Tanh, ShoulderBump::tanh_shoulders(), GradAccel::paper())
-}
-
-/// The GAAF for ReLU with slope on its saturated side only, with
-/// `K = 10,000` ([`GaafReluSaturation`]).
-///
-/// ```
-/// use gaaf_shapes::{gaaf_relu_saturation, Differentiable};
-///
-/// let act = gaaf_relu_saturation::<f64>();
-/// assert!((act.derivative(2.0) - 1.0).abs() < 1e-12);
-/// assert!(act.derivative(-0.2) > 0.8);
-/// ```
-pub fn gaaf_relu_saturation<F: Real>() -> GaafReluSaturation<F> {
-    Gaaf::new(Relu, LeftOf::relu_saturation(), GradAccel::paper())
 }
 
 /// GAAF on `phi` with the shape matched to noise of standard deviation `sigma`

@@ -89,7 +89,7 @@ impl<F: Real> LeftOf<ShiftedSigmoid<F>, F> {
     /// `sigmoid(5 (x + 0.5))` for `x <= 0`, 0 for `x > 0`. It rises from 0.007
     /// at `x = -1.5` through 0.5 at `x = -0.5` to 0.92 at the kink, so
     /// GAAF-ReLU's slope goes smoothly from about 0 to 0.92 left of the kink
-    /// and is ReLU's 1 right of it.
+    /// and is ReLU's 1 right of it. The shape of [`crate::GaafRelu`].
     ///
     /// ```
     /// use gaaf_shapes::{Differentiable, LeftOf};

@@ -18,7 +18,7 @@
 //!   shoulders (the control that tells gradient in the saturated areas from
 //!   a steeper middle, i.e. a larger learning rate), and [`LeftOf`], a shape
 //!   kept only left of an edge: [`LeftOf::relu_saturation`] is the paper's
-//!   ReLU shape on ReLU's saturated side only.
+//!   ReLU shape on ReLU's saturated side only, the shape of [`GaafRelu`].
 //! - [`GradientGain`]: what a GAAF activation does to the backward signal,
 //!   `E[phi_new'^2] / E[phi'^2]` for Gaussian nets, per layer and over a
 //!   depth, known before training.
@@ -28,13 +28,17 @@
 //!   [`DropoutMatchedTanh`], the same shape for tanh as a fitted formula that
 //!   slice kernels vectorise (the one to train with); and [`Tabulated`],
 //!   which makes any costly shape O(1) per element.
-//! - [`gaaf`], [`gaaf_tanh`], [`gaaf_relu`], [`gaaf_tanh_shoulder`],
-//!   [`gaaf_relu_saturation`], [`gaaf_dropout_matched`]: the
+//! - [`gaaf`], [`gaaf_tanh`], [`gaaf_relu`], [`gaaf_relu_paper`],
+//!   [`gaaf_tanh_shoulder`], [`gaaf_dropout_matched`]: the
 //!   combinator `phi + g*s`, which is `gaaf-core`'s [`Gaaf`] and is itself
-//!   [`Differentiable`], so GAAF goes wherever an activation goes. The
-//!   modules of the same names in `gaaf-dfdx` and `gaaf-candle`
-//!   (`GaafTanh`, `GaafRelu`, `Gaaf`) are these functions as framework
-//!   modules, for `f32` and `f64` tensors alike.
+//!   [`Differentiable`], so GAAF goes wherever an activation goes.
+//!   [`GaafRelu`] is ReLU with the paper's shape on its saturated side only
+//!   (gradient gain 1.12 per layer); [`GaafReluPaper`] is the paper's shape
+//!   everywhere (2.05 per layer, which diverges 12 layers deep without batch
+//!   normalisation). The modules of the same names in `gaaf-dfdx` and
+//!   `gaaf-candle` (`GaafTanh`, `GaafRelu`, `GaafReluPaper`, `Gaaf`) are
+//!   these functions as framework modules, for `f32` and `f64` tensors
+//!   alike.
 //! - [`GaafTwins`] and [`Recast`]: one GAAF activation defined with `f64`
 //!   parameters together with its `f32` twin, what those modules hold; and
 //!   the same function with its constants in another float type.
@@ -101,8 +105,8 @@ pub use dropout_matched::{dropout_sigma, DropoutMatched, DropoutScaling, DEFAULT
 pub use dropout_matched_tanh::{DropoutMatchedTanh, FIT_TERMS, MAX_FIT_SIGMA};
 pub use error::Error;
 pub use gaaf::{
-    gaaf, gaaf_dropout_matched, gaaf_relu, gaaf_relu_saturation, gaaf_tanh, gaaf_tanh_shoulder,
-    GaafDropoutMatched, GaafRelu, GaafReluSaturation, GaafTanh, GaafTanhShoulder,
+    gaaf, gaaf_dropout_matched, gaaf_relu, gaaf_relu_paper, gaaf_tanh, gaaf_tanh_shoulder,
+    GaafDropoutMatched, GaafRelu, GaafReluPaper, GaafTanh, GaafTanhShoulder,
 };
 pub use gain::GradientGain;
 pub use gaussian_bump::{GaussianBump, PAPER_TANH_WIDTH};

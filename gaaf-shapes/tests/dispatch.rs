@@ -9,8 +9,8 @@
 //! pattern arithmetic returns, so its payload is not part of the contract.
 
 use gaaf_shapes::{
-    gaaf, gaaf_relu, gaaf_tanh, kernel, Differentiable, DropoutMatched, Float, GradAccel, Relu,
-    Sigmoid, Tanh,
+    gaaf, gaaf_relu, gaaf_relu_paper, gaaf_tanh, kernel, Differentiable, DropoutMatched, Float,
+    GradAccel, Relu, Sigmoid, Tanh,
 };
 use std::hint::black_box;
 
@@ -147,6 +147,7 @@ fn dispatched_kernels_match_scalar_bit_for_bit_f32() {
     let dys = inputs::<f32>(1 << 18, 2);
     check("gaaf-tanh", &gaaf_tanh::<f32>(), &xs, &dys);
     check("gaaf-relu", &gaaf_relu::<f32>(), &xs, &dys);
+    check("gaaf-relu-paper", &gaaf_relu_paper::<f32>(), &xs, &dys);
     check("tanh", &Tanh, &xs, &dys);
     check("relu", &Relu, &xs, &dys);
     check("sigmoid", &Sigmoid, &xs, &dys);
@@ -173,4 +174,5 @@ fn dispatched_kernels_match_scalar_bit_for_bit_f64() {
     let dys = inputs::<f64>(1 << 15, 4);
     check("gaaf-tanh", &gaaf_tanh::<f64>(), &xs, &dys);
     check("gaaf-relu", &gaaf_relu::<f64>(), &xs, &dys);
+    check("gaaf-relu-paper", &gaaf_relu_paper::<f64>(), &xs, &dys);
 }

@@ -4,8 +4,8 @@
 //! with the scalar functions bit for bit.
 
 use gaaf_shapes::{
-    gaaf, gaaf_dropout_matched, gaaf_relu, gaaf_tanh, kernel, Constant, Differentiable, Float,
-    GaussianBump, GradAccel, Identity, Relu, Sigmoid, Tanh,
+    gaaf, gaaf_dropout_matched, gaaf_relu, gaaf_relu_paper, gaaf_tanh, kernel, Constant,
+    Differentiable, Float, GaussianBump, GradAccel, Identity, Relu, Sigmoid, Tanh,
 };
 use proptest::prelude::*;
 
@@ -180,7 +180,12 @@ proptest! {
         let frac = (x * 1.0e4).rem_euclid(1.0);
         prop_assume!(frac > 0.01 && frac < 0.99);
         let h = 1.0e-9;
-        for act in [&gaaf_tanh::<f64>() as &dyn Differentiable<f64>, &gaaf_relu::<f64>()] {
+        let acts = [
+            &gaaf_tanh::<f64>() as &dyn Differentiable<f64>,
+            &gaaf_relu_paper::<f64>(),
+            &gaaf_relu::<f64>(),
+        ];
+        for act in acts {
             if act.derivative(x).is_nan() { continue; }
             let fd = (act.value(x + h) - act.value(x - h)) / (2.0 * h);
             prop_assert!((fd - act.derivative(x)).abs() < 1.0e-5,
@@ -195,6 +200,7 @@ proptest! {
     fn kernels_match_scalar_f32(xs in prop::collection::vec(-20.0_f32..20.0, 0..300), seed in any::<u32>()) {
         let dys: Vec<f32> = xs.iter().enumerate().map(|(i, _)| ((i as u32 ^ seed) % 17) as f32 - 8.0).collect();
         check_kernels_match_scalar(&gaaf_tanh::<f32>(), &xs, &dys)?;
+        check_kernels_match_scalar(&gaaf_relu_paper::<f32>(), &xs, &dys)?;
         check_kernels_match_scalar(&gaaf_relu::<f32>(), &xs, &dys)?;
         check_kernels_match_scalar(&gaaf_dropout_matched(Tanh, 0.5_f32).unwrap(), &xs, &dys)?;
     }
@@ -224,6 +230,8 @@ proptest! {
 fn nan_in_nan_out() {
     assert!(gaaf_tanh::<f32>().value(f32::NAN).is_nan());
     assert!(gaaf_tanh::<f32>().derivative(f32::NAN).is_nan());
+    assert!(gaaf_relu_paper::<f64>().value(f64::NAN).is_nan());
+    assert!(gaaf_relu_paper::<f64>().derivative(f64::NAN).is_nan());
     assert!(gaaf_relu::<f64>().value(f64::NAN).is_nan());
     assert!(gaaf_relu::<f64>().derivative(f64::NAN).is_nan());
     let dm = gaaf_dropout_matched(Tanh, 1.0_f64).unwrap();
@@ -295,9 +303,9 @@ proptest! {
             check_slope_vs_smooth_fd(&Relu, &s, g, x)?;
         }
         if x > 0.0 {
-            prop_assert_eq!(gaaf_shapes::gaaf_relu_saturation::<f64>().derivative(x), 1.0);
+            prop_assert_eq!(gaaf_relu::<f64>().derivative(x), 1.0);
         }
-        let act = gaaf_shapes::gaaf_relu_saturation::<f32>();
+        let act = gaaf_relu::<f32>();
         check_kernels_match_scalar(&act, &[x as f32, -x as f32, 0.0], &[dy as f32, 1.0, -1.0])?;
     }
 }

@@ -7,6 +7,9 @@
 //   tanh_shoulder:   phi = tanh(x),    s = h * u * exp(1 - u), u = x^2 / w
 //   relu_saturation: phi = max(0, x),  s = the relu shape for x <= e, else 0
 //
+// (relu is the kernel of the GaafReluPaper module, relu_saturation that of
+// GaafRelu.)
+//
 // and phi_new = phi + g * s, phi_new' = phi' + s + g * s' (Eq. 8), with
 // g(x) = (x*K - floor(x*K) - 0.5) / K (Eq. 7). The formulas follow gaaf-core
 // and gaaf-shapes term by term, in the same order; results differ from the

@@ -32,17 +32,20 @@ use std::sync::Arc;
 /// have CUDA kernels: a [`Gaaf`] on [`Tanh`] with a [`GaussianBump<f64>`]
 /// (such as [`GaafTanh`](crate::GaafTanh)) or a [`ShoulderBump<f64>`]
 /// ([`GaafTanhShoulder`](crate::GaafTanhShoulder)), and one on [`Relu`]
-/// with a [`ShiftedSigmoid<f64>`] ([`GaafRelu`](crate::GaafRelu)) or one
-/// kept left of an edge, [`LeftOf<ShiftedSigmoid<f64>, f64>`]
-/// ([`GaafReluSaturation`](crate::GaafReluSaturation)), whatever their
+/// with a [`ShiftedSigmoid<f64>`] ([`GaafReluPaper`](crate::GaafReluPaper))
+/// or one kept left of an edge, [`LeftOf<ShiftedSigmoid<f64>, f64>`]
+/// ([`GaafRelu`](crate::GaafRelu)), whatever their
 /// constants. Other activations and shapes have none and run on the CPU
 /// only.
 ///
 /// ```
-/// use gaaf_candle::{CudaKernel, GaafRelu};
+/// use gaaf_candle::{CudaKernel, GaafRelu, GaafReluPaper};
 ///
-/// let kernel = GaafRelu::default().cuda_kernel();
+/// let kernel = GaafReluPaper::default().cuda_kernel();
 /// assert_eq!(kernel, Some(CudaKernel::Relu { k: 1e4, slope: 5.0, shift: 0.5 }));
+/// let (slope, shift, edge) = (5.0, 0.5, 0.0);
+/// let kernel = GaafRelu::default().cuda_kernel();
+/// assert_eq!(kernel, Some(CudaKernel::ReluSaturation { k: 1e4, slope, shift, edge }));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
@@ -58,7 +61,8 @@ pub enum CudaKernel {
         /// Width `w` in `exp(-(x - c)^2 / w)`.
         width: f64,
     },
-    /// `relu(x) + g(x) * sigmoid(slope * (x + shift))`.
+    /// `relu(x) + g(x) * sigmoid(slope * (x + shift))`: the kernel of
+    /// [`GaafReluPaper`](crate::GaafReluPaper).
     Relu {
         /// The frequency constant `K` of `g` (Eq. 7).
         k: f64,
@@ -77,7 +81,7 @@ pub enum CudaKernel {
         width: f64,
     },
     /// `relu(x) + g(x) * sigmoid(slope * (x + shift))` for `x <= edge`,
-    /// `relu(x)` right of the edge.
+    /// `relu(x)` right of the edge: the kernel of [`GaafRelu`](crate::GaafRelu).
     ReluSaturation {
         /// The frequency constant `K` of `g` (Eq. 7).
         k: f64,

@@ -22,7 +22,7 @@ use crate::error::Result;
 use candle_core::{Module, ModuleT, Tensor};
 use candle_nn::{BatchNorm, Linear, VarBuilder, VarMap};
 use gaaf_candle::conv::Conv2d;
-use gaaf_candle::{GaafRelu, GaafReluSaturation};
+use gaaf_candle::{GaafRelu, GaafReluPaper};
 
 /// One entry of a convolutional stack: a 3x3 convolution with this many
 /// output channels, or a 2x2 max pooling.
@@ -68,8 +68,8 @@ pub const SIDE: usize = 32;
 #[derive(Debug, Clone)]
 enum Act {
     Relu,
-    Gaaf(GaafRelu),
-    GaafSaturation(GaafReluSaturation),
+    Gaaf(GaafReluPaper),
+    GaafSaturation(GaafRelu),
 }
 
 impl Act {
@@ -161,9 +161,9 @@ impl Net {
         config.validate()?;
         let narrow = |w: usize| (w / config.width_divisor).max(1);
         let act = if config.variant.saturation_only() {
-            Act::GaafSaturation(GaafReluSaturation::default().with_k(config.gaaf_k)?)
+            Act::GaafSaturation(GaafRelu::default().with_k(config.gaaf_k)?)
         } else if config.variant.gaaf() {
-            Act::Gaaf(GaafRelu::default().with_k(config.gaaf_k)?)
+            Act::Gaaf(GaafReluPaper::default().with_k(config.gaaf_k)?)
         } else {
             Act::Relu
         };
