@@ -131,9 +131,13 @@ pub enum Variant {
     /// Both.
     BnGaaf,
     /// GAAF-ReLU with slope added on ReLU's saturated side only
-    /// (`gaaf_candle::GaafReluSaturation`: the paper's shape for `x <= 0`).
+    /// (`gaaf_candle::GaafRelu`: the paper's shape for `x <= 0`).
+    // Spelled in JSON as on the command line; the first runs wrote the long
+    // name.
+    #[serde(rename = "gaaf-sat", alias = "gaaf-saturation")]
     GaafSaturation,
     /// Batch normalisation and the saturation-only GAAF-ReLU.
+    #[serde(rename = "bn-gaaf-sat", alias = "bn-gaaf-saturation")]
     BnGaafSaturation,
 }
 

@@ -180,13 +180,43 @@ pub fn run(opts: &Options) -> Result<sweep::Swept<Run>> {
         };
         Ok(Data { splits, device })
     };
-    let swept = opts
-        .sweep
-        .run(configs, load, |c| (c.dataset, c.variant, c.seed))?;
-    let meta = ReportMeta::of(&opts.sweep, &swept, opts.quick);
-    report::write_report(&swept.runs, &swept.report_dir, &meta)?;
+    let key = |c: &Config| (c.dataset, c.variant, c.seed);
+    let swept = match opts.sweep.run(configs, load, key) {
+        Ok(swept) => swept,
+        // The other runs finished: report them beside the diverged ones
+        // before saying so.
+        Err(diverged @ crate::Error::Diverged { .. }) => {
+            let merge = SweepOptions {
+                merge_only: true,
+                ..opts.sweep.clone()
+            };
+            let swept = merge.run(Vec::new(), unreachable_data, key)?;
+            write_report(opts, &swept)?;
+            return Err(diverged);
+        }
+        Err(e) => return Err(e),
+    };
+    write_report(opts, &swept)?;
     Ok(swept)
 }
+
+/// A merge never loads data.
+fn unreachable_data() -> Result<Data> {
+    Err(crate::Error::EmptySplit)
+}
+
+/// Writes `table5.md` and `report.md` for `swept` and the runs recorded as
+/// diverged in the output folder.
+fn write_report(opts: &Options, swept: &sweep::Swept<Run>) -> Result<()> {
+    let diverged: Vec<Diverged> = sweep::read_diverged(&opts.sweep.out)?;
+    let meta = ReportMeta::of(&opts.sweep, swept, opts.quick);
+    report::write_report(&swept.runs, &diverged, &swept.report_dir, &meta)?;
+    Ok(())
+}
+
+/// A run whose loss stopped being finite, as `diverged/<run-id>.json` holds
+/// it.
+pub type Diverged = sweep::DivergedRun<Config>;
 
 #[cfg(test)]
 mod tests {

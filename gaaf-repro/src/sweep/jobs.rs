@@ -22,8 +22,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// One run of a sweep.
-pub trait Job: RunConfig + PartialEq + Sync {
+/// One run of a sweep (its configuration: serialised into the record of a
+/// diverged run).
+pub trait Job: RunConfig + PartialEq + Serialize + Sync {
     /// What a finished run writes to `runs/<id>.json`.
     type Output: Serialize + DeserializeOwned + Send;
     /// The data every run reads (loaded once, only when some run must train).
@@ -143,15 +144,30 @@ pub fn run_jobs<J: Job>(
 }
 
 /// What `diverged/<run-id>.json` holds: a run whose loss stopped being
-/// finite, a property of its configuration worth reporting.
+/// finite, a property of its configuration `C` worth reporting.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct DivergedRun {
+pub struct DivergedRun<C> {
     /// The run.
     pub run_id: String,
+    /// Its configuration.
+    pub config: C,
     /// The epoch in which the loss stopped being finite.
     pub epoch: usize,
     /// The loss, as text (JSON has no NaN or infinity).
     pub loss: String,
+}
+
+/// Every record under `out/diverged/` (none when the folder is missing).
+///
+/// # Errors
+///
+/// I/O and JSON errors, naming the file.
+pub fn read_diverged<C: DeserializeOwned>(out: &Path) -> Result<Vec<DivergedRun<C>>> {
+    let dir = out.join("diverged");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    super::read_runs(&dir)
 }
 
 fn run_one<J: Job>(
@@ -176,6 +192,7 @@ fn run_one<J: Job>(
         std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
         let record = DivergedRun {
             run_id: run_id.clone(),
+            config: job,
             epoch: *epoch,
             loss: loss.to_string(),
         };
@@ -196,10 +213,10 @@ mod tests {
     use std::path::PathBuf;
 
     /// A job that finishes with its number, diverges, or fails for real.
-    #[derive(PartialEq)]
+    #[derive(PartialEq, Serialize)]
     struct Fake(usize, Outcome);
 
-    #[derive(Clone, Copy, PartialEq)]
+    #[derive(Clone, Copy, PartialEq, Serialize)]
     enum Outcome {
         Finish,
         Diverge,
@@ -278,7 +295,8 @@ mod tests {
         assert!(matches!(err, Error::Diverged { ref run_id, .. } if run_id == "run-1"));
         assert_eq!(saved(dir.path()), ["run-0.json", "run-2.json"]);
         let marker = dir.path().join("diverged/run-1.json");
-        let record: DivergedRun = crate::sweep::read_json(&marker).unwrap();
+        let record: DivergedRun<serde_json::Value> = crate::sweep::read_json(&marker).unwrap();
+        assert_eq!(record.config, serde_json::json!([1, "Diverge"]));
         assert_eq!((record.run_id.as_str(), record.epoch), ("run-1", 1));
         assert_eq!(record.loss, "NaN");
         // The finished runs are reused next time; only the diverged one runs,

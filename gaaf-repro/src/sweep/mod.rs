@@ -33,7 +33,7 @@ pub use device::{DeviceChoice, DeviceError};
 pub use epochs::{train, train_until, Outcome, RunState, Trainer};
 pub use gaaf_data::write_atomic;
 pub use invocations::{read_invocations, utc, Invocation};
-pub use jobs::{run_jobs, DivergedRun, Job};
+pub use jobs::{read_diverged, run_jobs, DivergedRun, Job};
 pub use options::{SweepOptions, Swept, MAX_SEEDS};
 pub use overrides::CommonOverrides;
 pub use progress::Progress;

@@ -1,6 +1,6 @@
 //! Deterministic synthetic convolutional runs for the report's tests.
 
-use crate::conv::{Config, Dataset, Epoch, Run, Variant};
+use crate::conv::{Config, Dataset, Diverged, Epoch, Run, Variant};
 
 /// A deterministic convolutional run of `variant` on `dataset` with `seed`.
 pub(crate) fn run(dataset: Dataset, variant: Variant, seed: u64) -> Run {
@@ -29,5 +29,17 @@ pub(crate) fn run(dataset: Dataset, variant: Variant, seed: u64) -> Run {
         device: "cpu".to_string(),
         machine: "fixture machine".to_string(),
         seconds: 30.0,
+    }
+}
+
+/// A run of `variant` on `dataset` with `seed` whose loss became NaN in
+/// epoch 2.
+pub(crate) fn diverged(dataset: Dataset, variant: Variant, seed: u64) -> Diverged {
+    let config = Config::new(dataset, variant, seed);
+    Diverged {
+        run_id: crate::sweep::RunConfig::run_id(&config),
+        config,
+        epoch: 2,
+        loss: "NaN".to_string(),
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::Run;
+use super::{Diverged, Run};
 use crate::report_common::write_files;
 pub use crate::report_common::{ReportError, ReportMeta, Written};
 
@@ -16,18 +16,24 @@ mod table5;
 pub use summary::render_report;
 pub use table5::render_table5;
 
-/// Writes `table5.md` and `report.md` into `out` (created if missing; every
-/// file rendered first, then written atomically).
+/// Writes `table5.md` and `report.md` of `runs` and the `diverged` ones into
+/// `out` (created if missing; every file rendered first, then written
+/// atomically).
 ///
 /// # Errors
 ///
 /// [`ReportError::NoRuns`] for an empty `runs`, [`ReportError::Io`] with the
 /// path when a file cannot be written.
-pub fn write_report(runs: &[Run], out: &Path, meta: &ReportMeta) -> Result<Written, ReportError> {
-    write_files(runs.len(), out, || {
+pub fn write_report(
+    runs: &[Run],
+    diverged: &[Diverged],
+    out: &Path,
+    meta: &ReportMeta,
+) -> Result<Written, ReportError> {
+    write_files(runs.len() + diverged.len(), out, || {
         Ok(vec![
-            ("table5.md", render_table5(runs)),
-            ("report.md", render_report(runs, meta)),
+            ("table5.md", render_table5(runs, diverged)),
+            ("report.md", render_report(runs, diverged, meta)),
         ])
     })
 }

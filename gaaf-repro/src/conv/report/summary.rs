@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::table5::label;
 use super::{paper, render_table5, ReportMeta};
-use crate::conv::{Architecture, Dataset, Net, Run, Variant};
+use crate::conv::{Architecture, Dataset, Diverged, Net, Run, Variant};
 use crate::report_common::gain::{render_gradient_gains, GainRow, NET_SIGMA};
 use crate::report_common::stats::{signed, Paired, Summary};
 use crate::sweep::RunConfig;
@@ -37,10 +37,14 @@ fn paired(runs: &[Run], d: Dataset, v: Variant, base: Variant) -> Option<Paired>
 
 /// The gradient gain of the GAAF variants among `runs`, over the depth of
 /// `model`.
-fn gain_section(runs: &[Run], model: Architecture) -> String {
+fn gain_section(runs: &[Run], diverged: &[Diverged], model: Architecture) -> String {
     let rows: Vec<GainRow> = Variant::EVERY
         .into_iter()
-        .filter(|v| v.gaaf() && runs.iter().any(|r| r.config.variant == *v))
+        .filter(|v| {
+            v.gaaf()
+                && (runs.iter().any(|r| r.config.variant == *v)
+                    || diverged.iter().any(|r| r.config.variant == *v))
+        })
         .filter_map(|v| {
             let gain = if v.saturation_only() {
                 GradientGain::new(&Relu, &LeftOf::relu_saturation(), NET_SIGMA)
@@ -61,14 +65,15 @@ fn gain_section(runs: &[Run], model: Architecture) -> String {
     render_gradient_gains(&rows, depth, model)
 }
 
-/// `report.md` of the convolutional runs.
-pub fn render_report(runs: &[Run], meta: &ReportMeta) -> String {
+/// `report.md` of the convolutional runs, finished and diverged.
+pub fn render_report(runs: &[Run], diverged: &[Diverged], meta: &ReportMeta) -> String {
     let mut s = String::new();
     s.push_str("# Table 5 reproduced: GAAF in convolutional networks\n\n");
     if meta.quick {
         s.push_str(
-            "**Quick run**: narrower layers, a subset of the data and few epochs, to \
-             check the pipeline. The numbers are not comparable to the paper's.\n\n",
+            "**Reduced run** (`--quick`, or a subset of the data): narrower layers, \
+             fewer images or fewer epochs than the paper's, as the configuration below \
+             says. The numbers are not comparable to the paper's.\n\n",
         );
     }
     meta.write_invocation(&mut s, 2);
@@ -106,6 +111,14 @@ pub fn render_report(runs: &[Run], meta: &ReportMeta) -> String {
     }
 
     s.push_str("\n## Reading\n\n");
+    for r in diverged {
+        let _ = writeln!(
+            s,
+            "- {} diverged: its loss became {} in epoch {} (SGD lr {}); it has no \
+             accuracy and is left out of every mean below.",
+            r.run_id, r.loss, r.epoch, r.config.lr
+        );
+    }
     for d in Dataset::ALL {
         for v in Variant::EVERY.into_iter().filter(|v| v.gaaf()) {
             let base = v.without_gaaf();
@@ -126,7 +139,8 @@ pub fn render_report(runs: &[Run], meta: &ReportMeta) -> String {
                     "the opposite sign to the paper's {} points",
                     signed(theirs, 2)
                 ),
-                None => "a shape the paper does not have".to_string(),
+                None if v.saturation_only() => "a shape the paper does not have".to_string(),
+                None => format!("the paper has no {} column", d.title()),
             };
             let _ = writeln!(
                 s,
@@ -165,10 +179,11 @@ pub fn render_report(runs: &[Run], meta: &ReportMeta) -> String {
         }
     }
     s.push('\n');
-    s.push_str(&render_table5(runs));
-    if let Some(first) = runs.first() {
+    s.push_str(&render_table5(runs, diverged));
+    let configs = runs.iter().map(|r| &r.config);
+    if let Some(first) = configs.chain(diverged.iter().map(|r| &r.config)).next() {
         s.push('\n');
-        s.push_str(&gain_section(runs, first.config.architecture()));
+        s.push_str(&gain_section(runs, diverged, first.architecture()));
     }
 
     s.push_str("\n## Runs\n\n");
@@ -213,6 +228,7 @@ mod tests {
             wall_seconds: Some(120.0),
             quick: false,
         };
-        insta::assert_snapshot!(render_report(&runs, &meta));
+        let diverged = [fixtures::diverged(Dataset::Cifar10, Variant::Gaaf, 1)];
+        insta::assert_snapshot!(render_report(&runs, &diverged, &meta));
     }
 }
