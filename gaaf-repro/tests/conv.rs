@@ -90,7 +90,7 @@ fn every_dataset_trains_all_four_variants_and_reports_table5() {
             assert!(table.contains(label), "{table}");
         }
         let report = std::fs::read_to_string(out.path().join("report.md")).unwrap();
-        assert!(report.contains("Quick run"));
+        assert!(report.contains("Reduced run"), "{report}");
 
         // A second invocation reuses every finished run and trains nothing.
         let again = conv::run(&opts).unwrap();

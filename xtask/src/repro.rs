@@ -17,6 +17,8 @@ Experiments:
   cifar10   Table 5 on CIFAR-10: the VGG-like model, base, +BN, +GAAF, +BN +GAAF
   cifar100  Table 5 on CIFAR-100 (fine labels): the VGG-like model, four variants
   svhn      Table 5 on SVHN: the four-convolution model, four variants
+  mnist32   Table 5's protocol on MNIST padded to 32x32 (not in the paper): the
+            SVHN model, or the VGG-like one with --model vgg-like
 
 `cargo xtask repro <experiment> --help` shows an experiment's flags (--quick,
 --seeds, --jobs, --shard, --out, the training settings). A run writes into
@@ -90,7 +92,7 @@ mod tests {
             panic!("--help is not forwarded without an experiment");
         };
         let help = help.to_string();
-        for experiment in ["mnist", "cifar10", "cifar100", "svhn"] {
+        for experiment in ["mnist", "cifar10", "cifar100", "svhn", "mnist32"] {
             assert!(help.contains(experiment), "{help}");
         }
         assert!(
