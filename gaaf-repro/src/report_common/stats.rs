@@ -93,6 +93,17 @@ impl Paired {
             hi: s.mean + half,
         })
     }
+
+    /// The mean and its interval in points, as the reports print them:
+    /// `+0.13 [+0.03, +0.23]`.
+    pub(crate) fn interval(&self) -> String {
+        format!(
+            "{} [{}, {}]",
+            signed(self.mean, 2),
+            signed(self.lo, 2),
+            signed(self.hi, 2)
+        )
+    }
 }
 
 /// The mark for "no value".

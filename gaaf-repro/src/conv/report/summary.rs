@@ -160,10 +160,8 @@ pub fn render_report(runs: &[Run], diverged: &[Diverged], meta: &ReportMeta) -> 
             if let Some(p) = paired(runs, d, v, base) {
                 let _ = writeln!(
                     s,
-                    "  Paired by seed: {} [{}, {}] points (95 % t interval, n = {}).",
-                    signed(p.mean, 2),
-                    signed(p.lo, 2),
-                    signed(p.hi, 2),
+                    "  Paired by seed: {} points (95 % t interval, n = {}).",
+                    p.interval(),
                     p.n
                 );
             }

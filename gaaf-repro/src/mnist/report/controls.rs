@@ -105,7 +105,7 @@ fn verdict(p: &Paired) -> &'static str {
 fn interval(p: Option<Paired>) -> String {
     p.map_or_else(
         || DASH.to_string(),
-        |p| format!("{:+.2} [{:+.2}, {:+.2}] (n = {})", p.mean, p.lo, p.hi, p.n),
+        |p| format!("{} (n = {})", p.interval(), p.n),
     )
 }
 

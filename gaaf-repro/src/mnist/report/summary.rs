@@ -184,14 +184,7 @@ fn reading(s: &mut String, runs: &[Run], window: usize) {
             } else {
                 "no difference shown"
             };
-            let _ = write!(
-                s,
-                "; paired by seed {} [{}, {}], n = {}: {shown}",
-                signed(p.mean, 2),
-                signed(p.lo, 2),
-                signed(p.hi, 2),
-                p.n
-            );
+            let _ = write!(s, "; paired by seed {}, n = {}: {shown}", p.interval(), p.n);
         }
         s.push(')');
         if let (Some(pa), Some(pb)) = (paper::table4(a), paper::table4(b)) {
