@@ -67,7 +67,7 @@
 //! let x = Tensor::<2>::random([64, 8], Distribution::Normal(0.0, 1.0), &device);
 //! let y = x.clone().square().sum_dim(1); // a target the ReLU net must bend to
 //! let mse = |net: &Net| (net.forward(x.clone()) - y.clone()).square().mean();
-//! let mut opt: ModuleOptimizer = SgdConfig::new().init().into();
+//! let mut opt: ModuleOptimizer = SgdConfig::new().init();
 //! let first = mse(&net).into_scalar::<f32>();
 //! for _ in 0..100 {
 //!     let grads = GradientsParams::from_grads(mse(&net).backward(), &net);
@@ -99,3 +99,8 @@ pub use error::Error;
 pub use fused::{FusedFn, GaafBackend};
 pub use module::{Gaaf, GaafRelu, GaafReluPaper, GaafTanh, GaafTanhShoulder, Part};
 pub use tensor_fn::TensorFn;
+
+// The README's example runs as a doc test, so it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;

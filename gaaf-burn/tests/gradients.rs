@@ -49,7 +49,21 @@ fn value_and_grad<P: Part, S: Part>(
 where
     GaafTwins<P, S>: Twin<f32> + Twin<f64> + Send + Sync,
 {
-    let device = Device::ndarray().autodiff();
+    value_and_grad_on(act, xs, dtype, composed, &Device::ndarray())
+}
+
+/// [`value_and_grad`] on `device` (with autodiff).
+fn value_and_grad_on<P: Part, S: Part>(
+    act: &Gaaf<P, S>,
+    xs: &[f64],
+    dtype: DType,
+    composed: bool,
+    device: &Device,
+) -> (Vec<f64>, Vec<f64>)
+where
+    GaafTwins<P, S>: Twin<f32> + Twin<f64> + Send + Sync,
+{
+    let device = device.clone().autodiff();
     let x = tensor(xs, &device, dtype).require_grad();
     let w = tensor(&weights(xs.len()), &device, dtype);
     let y = if composed {
@@ -112,6 +126,18 @@ fn check_composed<P: Part, S: Part>(act: &Gaaf<P, S>)
 where
     GaafTwins<P, S>: Twin<f32> + Twin<f64> + Send + Sync,
 {
+    check_composed_on(act, &Device::ndarray());
+}
+
+/// [`check_composed`] on `device`, through [`Gaaf::forward`] (which composes
+/// GAAF on every backend but ndarray).
+fn check_composed_on<P: Part, S: Part>(act: &Gaaf<P, S>, device: &Device)
+where
+    GaafTwins<P, S>: Twin<f32> + Twin<f64> + Send + Sync,
+{
+    let value_and_grad = |act: &Gaaf<P, S>, xs: &[f64], dtype, composed| {
+        value_and_grad_on(act, xs, dtype, composed, device)
+    };
     let xs = spread();
     let ws = weights(xs.len());
     let (f32_fn, f64_fn) = (act.function::<f32>(), act.function::<f64>());
@@ -247,4 +273,25 @@ fn with_k_reaches_both_paths() -> Result<(), gaaf_burn::Error> {
         );
     }
     Ok(())
+}
+
+/// burn's flex backend (feature `flex`): `Gaaf::forward` composes GAAF there,
+/// with the same values and gradients.
+#[cfg(feature = "flex")]
+#[test]
+fn composed_on_flex() {
+    let flex = Device::flex();
+    // `forward` on flex is the composed path; the last argument picks
+    // `forward` (false) over `forward_composed`.
+    let check = |act: &GaafTanh| {
+        let xs = spread();
+        let (y, dx) = value_and_grad_on(act, &xs, DType::F32, false, &flex);
+        let (y_nd, dx_nd) = value_and_grad(act, &xs, DType::F32, true);
+        for i in 0..xs.len() {
+            assert!((y[i] - y_nd[i]).abs() < 1e-6, "value at {}", xs[i]);
+            assert!((dx[i] - dx_nd[i]).abs() < 1e-5, "slope at {}", xs[i]);
+        }
+    };
+    check(&GaafTanh::default());
+    check_composed_on(&GaafRelu::default(), &flex);
 }

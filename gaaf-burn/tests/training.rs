@@ -50,18 +50,13 @@ fn data(device: &Device) -> (Tensor<2>, Tensor<2>) {
 }
 
 /// Mean squared error before and after 200 steps of `opt`.
-fn train(net: Net, opt: impl Into<ModuleOptimizer>, lr: f64, composed: bool) -> (f64, f64) {
+fn train(net: Net, opt: ModuleOptimizer, lr: f64, composed: bool) -> (f64, f64) {
     let (first, last, _) = train_net(net, opt, lr, composed);
     (first, last)
 }
 
 /// [`train`], also returning the trained model.
-fn train_net(
-    mut net: Net,
-    opt: impl Into<ModuleOptimizer>,
-    lr: f64,
-    composed: bool,
-) -> (f64, f64, Net) {
+fn train_net(mut net: Net, mut opt: ModuleOptimizer, lr: f64, composed: bool) -> (f64, f64, Net) {
     let device = Device::ndarray().autodiff();
     device.seed(7);
     let (x, y) = data(&device);
@@ -70,7 +65,6 @@ fn train_net(
             .square()
             .mean()
     };
-    let mut opt: ModuleOptimizer = opt.into();
     let first = f64::from(mse(&net).into_scalar::<f32>());
     for _ in 0..200 {
         let grads = GradientsParams::from_grads(mse(&net).backward(), &net);

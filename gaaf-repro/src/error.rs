@@ -5,7 +5,7 @@
 //! binary's `{:#}` (each error of the chain once, joined by `: `) reads as
 //! one line without repetition.
 
-use crate::sweep::{ShardError, WeightsError};
+use crate::sweep::{ArrayShardError, ShardError, WeightsError};
 use std::path::PathBuf;
 
 /// Everything that can go wrong while training, checkpointing or running the
@@ -20,6 +20,41 @@ pub enum Error {
     /// A `--shard` value is out of range.
     #[error("invalid --shard")]
     InvalidShard(#[from] ShardError),
+
+    /// The shard of a Slurm array task could not be taken.
+    #[error(transparent)]
+    ArrayShard(#[from] ArrayShardError),
+
+    /// Submitting a Slurm script failed.
+    #[error("sbatch {}: {message}", script.display())]
+    Sbatch {
+        /// The script.
+        script: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+
+    /// `--merge-only` found runs of the sweep without a result: it builds no
+    /// table from part of a sweep.
+    #[error(
+        "{} of the sweep's {total} runs have no result in {}: {}; \
+         train them with `{rerun}` (finished runs are reused), then merge again",
+        missing.len(),
+        dir.display(),
+        missing.join(", ")
+    )]
+    Incomplete {
+        /// The runs without a result, by id.
+        missing: Vec<String>,
+        /// How many runs the sweep has.
+        total: usize,
+        /// The folder of results.
+        dir: PathBuf,
+        /// The command that trains the sweep (the merge command without
+        /// `--merge-only`): it reuses finished runs, so it trains only the
+        /// missing ones.
+        rerun: String,
+    },
 
     /// Loading or preparing the data failed.
     #[error(transparent)]

@@ -9,7 +9,7 @@ use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
 use gaaf_repro::conv;
 use gaaf_repro::mnist;
-use gaaf_repro::sweep::{CommonOverrides, DeviceChoice, Shard, SweepOptions, Swept};
+use gaaf_repro::sweep::{slurm, CommonOverrides, DeviceChoice, Shard, SweepOptions, Swept};
 use std::path::PathBuf;
 
 /// Reproduces Hahn & Choi, "Understanding Dropout as an Optimization Trick".
@@ -52,9 +52,11 @@ struct SweepArgs {
     /// Seeds 0..N [default: 5 for mnist (1 with --quick), 1 for the others].
     #[arg(long)]
     seeds: Option<u64>,
-    /// Run every N-th run starting at I (0-based), e.g. 2/4, for job arrays.
-    #[arg(long, default_value = "0/1")]
-    shard: Shard,
+    /// Run every N-th run starting at I (0-based), e.g. 2/4, for job arrays
+    /// [default: inside a Slurm array task, the task's place in the array
+    /// (SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT); else 0/1].
+    #[arg(long)]
+    shard: Option<Shard>,
     /// Runs side by side, one matmul thread each (unless RAYON_NUM_THREADS
     /// is set).
     #[arg(long, default_value_t = 1)]
@@ -68,24 +70,145 @@ struct SweepArgs {
     /// epochs).
     #[arg(long)]
     quick: bool,
+    #[command(flatten)]
+    slurm: SlurmArgs,
 }
 
+/// Submitting the sweep as a Slurm job array instead of running it here.
+#[derive(Args, Clone)]
+struct SlurmArgs {
+    /// Write OUT/slurm/array.sbatch (a job array, one task per run) and
+    /// OUT/slurm/merge.sbatch (the tables, after the array succeeds) and
+    /// print them, instead of training. OUT must be on a file system every
+    /// node reads and writes.
+    #[arg(long)]
+    slurm: bool,
+    /// With --slurm: also submit both with sbatch (the merge job with
+    /// --dependency=afterok on the array).
+    #[arg(long, requires = "slurm")]
+    submit: bool,
+    /// Runs per array task.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    slurm_runs_per_task: usize,
+    /// CPUs per array task (runs side by side within a task, one each).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    slurm_cpus_per_task: usize,
+    /// Memory per array task, in Slurm's syntax.
+    #[arg(long, value_name = "MEM", default_value = "4G")]
+    slurm_mem: String,
+    /// Time limit per array task, in Slurm's syntax.
+    #[arg(long, value_name = "TIME", default_value = "24:00:00")]
+    slurm_time: String,
+    /// Partition [default: the cluster's].
+    #[arg(long, value_name = "NAME")]
+    slurm_partition: Option<String>,
+    /// At most N array tasks at once.
+    #[arg(long, value_name = "N")]
+    slurm_max_parallel: Option<usize>,
+}
+
+/// The `--slurm-*` flags that take a value, and `--jobs` (each array task
+/// sets its own from its CPUs): what the array's command line leaves out.
+const SUBMIT_FLAGS_WITH_VALUES: &[&str] = &[
+    "--slurm-runs-per-task",
+    "--slurm-cpus-per-task",
+    "--slurm-mem",
+    "--slurm-time",
+    "--slurm-partition",
+    "--slurm-max-parallel",
+    "--jobs",
+];
+
 impl SweepArgs {
-    /// The sweep's options; `name` names the default output folder.
-    fn options(self, name: &str, command: String) -> SweepOptions {
+    /// The sweep's options; `name` names the default output folder. The
+    /// shard comes from `--shard`, else from a Slurm array task's
+    /// environment (not for a merge, which reads every shard's runs).
+    fn options(self, name: &str, command: String) -> gaaf_repro::Result<SweepOptions> {
         let quick = if self.quick { "-quick" } else { "" };
-        SweepOptions {
+        let shard = if self.merge_only || self.slurm.slurm {
+            self.shard.unwrap_or_default()
+        } else {
+            Shard::resolve(self.shard, |k| std::env::var(k).ok())?
+        };
+        Ok(SweepOptions {
             out: self
                 .out
                 .unwrap_or_else(|| PathBuf::from(format!("output/{name}{quick}"))),
             data_dir: self.data_dir,
             seeds: self.seeds,
-            shard: self.shard,
+            shard,
             jobs: self.jobs,
             merge_only: self.merge_only,
             command,
-        }
+        })
     }
+}
+
+/// Writes the Slurm scripts of a sweep of `runs` runs into `out/slurm/`,
+/// prints them, and with `--submit` submits them.
+fn schedule(name: &str, slurm: &SlurmArgs, sweep: &SweepOptions, runs: usize) -> Result<()> {
+    anyhow::ensure!(
+        !sweep.merge_only,
+        "--slurm writes the array and its merge job; leave out --merge-only"
+    );
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    anyhow::ensure!(
+        !args
+            .iter()
+            .any(|a| a == "--shard" || a.starts_with("--shard=")),
+        "--slurm gives each array task its shard; leave out --shard"
+    );
+    let mut args = slurm::strip_submit_flags(&args, SUBMIT_FLAGS_WITH_VALUES);
+    let workdir = std::env::current_dir().context("the current directory")?;
+    let out = workdir.join(&sweep.out);
+    // The jobs may start elsewhere: give them absolute paths.
+    if !args.iter().any(|a| a == "--out" || a.starts_with("--out=")) {
+        args.extend(["--out".to_string(), out.display().to_string()]);
+    }
+    let binary = std::env::current_exe().context("the path of gaaf-repro")?;
+    let cmd = slurm::SlurmCommand {
+        binary: &binary,
+        args: &args,
+        workdir: &workdir,
+        out: &out,
+        name,
+    };
+    let opts = slurm::SlurmOptions {
+        runs_per_task: slurm.slurm_runs_per_task,
+        cpus_per_task: slurm.slurm_cpus_per_task,
+        mem: slurm.slurm_mem.clone(),
+        time: slurm.slurm_time.clone(),
+        partition: slurm.slurm_partition.clone(),
+        max_parallel: slurm.slurm_max_parallel,
+    };
+    let scripts = slurm::scripts(&cmd, runs, &opts);
+    let (array, merge) = scripts.write()?;
+    println!(
+        "{}
+{}",
+        scripts.array, scripts.merge
+    );
+    eprintln!(
+        "{runs} runs in {} array tasks: wrote {} and {}",
+        scripts.tasks,
+        array.display(),
+        merge.display()
+    );
+    if slurm.submit {
+        let (array_id, merge_id) = slurm::submit(&array, &merge)?;
+        eprintln!(
+            "submitted array job {array_id} and merge job {merge_id}; watch with \
+             `squeue -u $USER`; the report will be in {}",
+            out.display()
+        );
+    } else {
+        eprintln!(
+            "submit with: sbatch {} (then sbatch --dependency=afterok:<its id> {}), or rerun with --submit",
+            array.display(),
+            merge.display()
+        );
+    }
+    Ok(())
 }
 
 /// The training flags every experiment takes.
@@ -275,11 +398,13 @@ fn run(cli: Cli) -> Result<()> {
         Experiment::Svhn(a) => ("svhn", run_conv(conv::Dataset::Svhn, a, command)),
         Experiment::Mnist32(a) => ("mnist32", run_conv(conv::Dataset::Mnist32, a, command)),
     };
-    let (runs, reused, report_dir) = swept.context(name)?;
-    eprintln!(
-        "{runs} run(s) ({reused} reused); report in {}",
-        report_dir.display()
-    );
+    // `None`: the sweep went to Slurm.
+    if let Some((runs, reused, report_dir)) = swept.context(name)? {
+        eprintln!(
+            "{runs} run(s) ({reused} reused); report in {}",
+            report_dir.display()
+        );
+    }
     Ok(())
 }
 
@@ -290,12 +415,13 @@ fn done<O>(swept: Swept<O>) -> Done {
     (swept.runs.len(), swept.reused, swept.report_dir)
 }
 
-fn run_mnist(a: MnistArgs, command: String) -> gaaf_repro::Result<Done> {
+fn run_mnist(a: MnistArgs, command: String) -> Result<Option<Done>> {
+    let slurm = a.sweep.slurm.slurm.then(|| a.sweep.slurm.clone());
     let opts = mnist::Options {
         quick: a.sweep.quick,
         controls: a.controls,
         g_window: a.g_window,
-        sweep: a.sweep.options("mnist", command),
+        sweep: a.sweep.options("mnist", command)?,
         variants: a.variants,
         overrides: mnist::Overrides {
             common: a.training.overrides(),
@@ -303,14 +429,19 @@ fn run_mnist(a: MnistArgs, command: String) -> gaaf_repro::Result<Done> {
             shape_width: a.shape_width,
         },
     };
-    mnist::run_on(&opts, a.device).map(done)
+    if let Some(slurm) = slurm {
+        schedule("mnist", &slurm, &opts.sweep, opts.configs()?.len())?;
+        return Ok(None);
+    }
+    Ok(Some(mnist::run_on(&opts, a.device).map(done)?))
 }
 
-fn run_conv(dataset: conv::Dataset, a: ConvArgs, command: String) -> gaaf_repro::Result<Done> {
+fn run_conv(dataset: conv::Dataset, a: ConvArgs, command: String) -> Result<Option<Done>> {
+    let slurm = a.sweep.slurm.slurm.then(|| a.sweep.slurm.clone());
     let opts = conv::Options {
         dataset,
         quick: a.sweep.quick,
-        sweep: a.sweep.options(dataset.name(), command),
+        sweep: a.sweep.options(dataset.name(), command)?,
         variants: a.variants,
         device: a.device,
         overrides: conv::Overrides {
@@ -322,5 +453,9 @@ fn run_conv(dataset: conv::Dataset, a: ConvArgs, command: String) -> gaaf_repro:
             model: a.model,
         },
     };
-    conv::run(&opts).map(done)
+    if let Some(slurm) = slurm {
+        schedule(dataset.name(), &slurm, &opts.sweep, opts.configs()?.len())?;
+        return Ok(None);
+    }
+    Ok(Some(conv::run(&opts).map(done)?))
 }

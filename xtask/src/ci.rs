@@ -55,6 +55,13 @@ pub(crate) fn help() -> String {
             ),
         ),
         (
+            "slurm",
+            "the quick MNIST sweep as a job array on a local single-node Slurm \
+             (scripts/slurm/local-cluster.sh), one task requeued mid-run, then the merge job; \
+             its tables must equal the local ones (skipped without root or MNIST)"
+                .to_owned(),
+        ),
+        (
             "no-std",
             format!(
                 "cargo build --no-default-features --target {NO_STD_TARGET} for {}",
@@ -96,7 +103,9 @@ pub(crate) fn run(args: &CiArgs) -> Result<()> {
         "warnings",
     ]))?;
     exec(ci_cargo().args(["test", "--workspace"]))?;
-    quick_repro()?;
+    if let Some((repro, data, local)) = quick_repro()? {
+        crate::slurm::integration_test(&repro, &data, &local)?;
+    }
     no_std_build()?;
     if !args.no_package {
         package()?;
@@ -118,14 +127,16 @@ fn ci_cargo() -> Command {
 /// The MNIST reproduction end to end in `--quick` mode (every table and
 /// figure from one seed, a subset and a few epochs), on the real MNIST when
 /// `GAAF_DATA_DIR` holds it; without it the step says so and is skipped.
-fn quick_repro() -> Result<()> {
+/// Returns the binary, the data folder and the output folder, for the Slurm
+/// test to compare against.
+fn quick_repro() -> Result<Option<(std::path::PathBuf, std::path::PathBuf, std::path::PathBuf)>> {
     let data = std::env::var_os(gaaf_data::DATA_DIR_ENV).map(std::path::PathBuf::from);
     let Some(data) = data.filter(|d| d.join("mnist").is_dir()) else {
         eprintln!(
             "SKIPPED: quick MNIST reproduction: set {} to a folder holding mnist/",
             gaaf_data::DATA_DIR_ENV
         );
-        return Ok(());
+        return Ok(None);
     };
     let out = crate::util::workspace_root()
         .join("target")
@@ -138,12 +149,13 @@ fn quick_repro() -> Result<()> {
         .into_iter()
         .map(Into::into)
         .collect();
-    args.push(data.into());
+    args.push(data.clone().into());
     args.push("--out".into());
     args.push(out.clone().into());
     // Optimised, with debug assertions on: stricter than release, and the
     // quick run's results are the same.
-    exec(Command::new(test_built_repro()?).args(&args))?;
+    let repro = test_built_repro()?;
+    exec(Command::new(&repro).args(&args))?;
     for file in [
         "table1.md",
         "table2.md",
@@ -159,7 +171,7 @@ fn quick_repro() -> Result<()> {
             "the quick reproduction wrote no {file}"
         );
     }
-    Ok(())
+    Ok(Some((repro, data, out)))
 }
 
 /// The `gaaf-repro` binary of the test step's build. `cargo test --workspace

@@ -7,6 +7,7 @@ mod bench;
 mod ci;
 mod data;
 mod repro;
+mod slurm;
 mod util;
 
 use clap::{Parser, Subcommand};

@@ -169,6 +169,11 @@ fn resume<T: Trainer>(
             Ok(tensors_and_state) => {
                 let (tensors, state) = tensors_and_state;
                 trainer.load(tensors, true)?;
+                // Said, so that a requeued job's log shows it went on.
+                progress.note(&format!(
+                    "{}: resuming after epoch {epoch}",
+                    trainer.config().run_id()
+                ));
                 return Ok(Some(state));
             }
             Err(e @ Error::BadCheckpoint { .. }) => {

@@ -1,7 +1,7 @@
 //! What every experiment's sweep takes besides its own configuration, and
 //! the one path from those options to finished runs.
 
-use super::{read_runs, run_jobs, Invocation, Job, Shard};
+use super::{read_diverged, read_runs, run_jobs, DivergedRun, Invocation, Job, Shard};
 use crate::error::{check, Result};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -100,7 +100,14 @@ impl SweepOptions {
     ) -> Result<Swept<J::Output>> {
         let started = Instant::now();
         let (runs, reused) = if self.merge_only {
-            let mut runs: Vec<J::Output> = read_runs(&self.out.join("runs"))?;
+            let dir = self.out.join("runs");
+            // No folder yet: no run has finished, which the check reports.
+            let mut runs: Vec<J::Output> = if dir.is_dir() {
+                read_runs(&dir)?
+            } else {
+                Vec::new()
+            };
+            self.check_complete(&jobs, &runs)?;
             runs.sort_by_key(|r| merge_key(J::config_of(r)));
             (runs, 0)
         } else {
@@ -126,6 +133,39 @@ impl SweepOptions {
             report_dir: self.shard.report_dir(&self.out, self.merge_only),
             wall_seconds: (!self.merge_only).then(|| started.elapsed().as_secs_f64()),
         })
+    }
+}
+
+impl SweepOptions {
+    /// Every job of `jobs` has a result among `runs` or a record in
+    /// `diverged/` (a diverged run is finished: its configuration fails).
+    fn check_complete<J: Job>(&self, jobs: &[J], runs: &[J::Output]) -> Result<()> {
+        let diverged: Vec<DivergedRun<serde_json::Value>> = read_diverged(&self.out)?;
+        let missing: Vec<String> = jobs
+            .iter()
+            .filter(|j| !runs.iter().any(|r| j.made_by(r)))
+            .map(|j| j.run_id())
+            .filter(|id| !diverged.iter().any(|d| &d.run_id == id))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(crate::Error::Incomplete {
+            missing,
+            total: jobs.len(),
+            dir: self.out.join("runs"),
+            rerun: self.training_command(),
+        })
+    }
+
+    /// The command line of this invocation without `--merge-only`: the
+    /// command that trains the sweep.
+    fn training_command(&self) -> String {
+        self.command
+            .split(' ')
+            .filter(|a| *a != "--merge-only")
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
