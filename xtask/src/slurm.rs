@@ -72,9 +72,17 @@ fn submit_requeue_merge(repro: &Path, data: &Path, local: &Path) -> Result<()> {
     let task = first_running_task(&array)?;
     crate::util::exec(Command::new("scontrol").args(["requeue", &task]))?;
     // Slurm holds a requeued job back for two minutes (its EligibleTime);
-    // waiting them out tests nothing, so the test makes it eligible now.
-    let begin = "BeginTime=now".to_string();
-    crate::util::exec(Command::new("scontrol").args(["update", &format!("JobId={task}"), &begin]))?;
+    // waiting them out tests nothing, so once the task is pending again the
+    // test makes it eligible now (`StartTime` is sbatch's `--begin`).
+    while job_state(&task)? != "PENDING" {
+        ensure!(
+            started.elapsed() < DEADLINE,
+            "{task} never went back to pending"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let job = format!("JobId={task}");
+    crate::util::exec(Command::new("scontrol").args(["update", &job, "StartTime=now"]))?;
     eprintln!("requeued {task} mid-run");
 
     // The merge job runs once every task succeeded.
