@@ -151,7 +151,12 @@ fn a_resumed_run_equals_an_uninterrupted_one() {
         let run = Interrupted::after(1, variant);
         let (resumed, notes) = run.resume();
         assert_eq!(resumed, run.whole, "{variant:?}");
-        assert!(notes.is_empty(), "{notes:?}");
+        // The one note says where the run went on from (a requeued Slurm
+        // task's log shows it).
+        assert_eq!(
+            notes,
+            [format!("{}: resuming after epoch 1", run.config.run_id())]
+        );
     }
 }
 
@@ -172,7 +177,7 @@ fn the_controls_learn_and_resume_exactly() {
         let run = Interrupted::with(c.clone(), 1);
         let (resumed, notes) = run.resume();
         assert_eq!(resumed, run.whole, "{}", c.run_id());
-        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(notes, [format!("{}: resuming after epoch 1", c.run_id())]);
         assert!(
             resumed.test_acc > 0.5,
             "{}: test accuracy {}",
@@ -228,9 +233,10 @@ fn a_truncated_newest_checkpoint_resumes_from_the_one_before() {
         resumed, run.whole,
         "resumed from epoch 1, it trains as before"
     );
-    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes.len(), 2, "{notes:?}");
     assert!(notes[0].starts_with("skipping bad checkpoint"), "{notes:?}");
     assert!(notes[0].contains("epoch-0002.safetensors"), "{notes:?}");
+    assert!(notes[1].ends_with("resuming after epoch 1"), "{notes:?}");
 }
 
 #[test]

@@ -21,9 +21,11 @@ Experiments:
             SVHN model, or the VGG-like one with --model vgg-like
 
 `cargo xtask repro <experiment> --help` shows an experiment's flags (--quick,
---seeds, --jobs, --shard, --out, the training settings). A run writes into
-output/<experiment> (output/<experiment>-quick with --quick) unless --out says
-otherwise; the committed reference results are in results/<experiment>/.";
+--seeds, --jobs, --shard, --slurm, --out, the training settings). A run
+writes into output/<experiment> (output/<experiment>-quick with --quick)
+unless --out says otherwise; the committed reference results are in
+results/<experiment>/. docs/cluster.md: the sweeps on Slurm and other
+schedulers.";
 
 /// Arguments of `cargo xtask repro`.
 #[derive(Args)]

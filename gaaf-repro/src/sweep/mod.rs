@@ -1,5 +1,6 @@
 //! What every experiment shares, one concern per file: the sweep's options
-//! and jobs ([`SweepOptions`], [`Job`], [`run_jobs`]), shards ([`Shard`]),
+//! and jobs ([`SweepOptions`], [`Job`], [`run_jobs`]), shards ([`Shard`],
+//! from `--shard` or a Slurm array task), Slurm job arrays ([`slurm`]),
 //! progress bars ([`Progress`]), run files ([`read_runs`], [`write_json`]),
 //! the data of a run ([`RunData`]), THE epoch loop with checkpoint and resume
 //! ([`Trainer`], [`train_until`]) and its checkpoint files and state
