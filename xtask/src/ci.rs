@@ -25,11 +25,12 @@ const PUBLISHED_CRATES: &[&str] = &[
     "gaaf-data",
     "gaaf-dfdx",
     "gaaf-candle",
+    "gaaf-burn",
 ];
 
 /// The published crates whose packages are verified by building them: those
-/// whose dependencies build in seconds. gaaf-dfdx and gaaf-candle are
-/// packaged without that build (it would compile dfdx and candle a fourth
+/// whose dependencies build in seconds. gaaf-dfdx, gaaf-candle and gaaf-burn
+/// are packaged without that build (it would compile dfdx, candle and burn a fourth
 /// time, several minutes on two cores): the test step has just compiled the
 /// same sources, and packaging still checks their manifests and resolves
 /// their dependencies against the freshly packaged gaaf crates.
