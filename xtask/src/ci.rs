@@ -30,8 +30,8 @@ const PUBLISHED_CRATES: &[&str] = &[
 
 /// The published crates whose packages are verified by building them: those
 /// whose dependencies build in seconds. gaaf-dfdx, gaaf-candle and gaaf-burn
-/// are packaged without that build (it would compile dfdx, candle and burn a fourth
-/// time, several minutes on two cores): the test step has just compiled the
+/// are packaged without that build (it would compile dfdx, candle and burn
+/// once more, several minutes on two cores): the test step has just compiled the
 /// same sources, and packaging still checks their manifests and resolves
 /// their dependencies against the freshly packaged gaaf crates.
 const VERIFIED_CRATES: &[&str] = &["gaaf-core", "gaaf-shapes", "gaaf-data"];
