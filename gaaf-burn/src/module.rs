@@ -283,9 +283,9 @@ where
         format!("{}_{}", P::name(), S::name())
     }
 
-    /// The hyperparameters as a tensor on the host: what the record stores.
-    fn hyperparameter_param(&self) -> Param<Tensor<1>> {
-        let values = self.hyperparameters();
+    /// `values` (the [`Gaaf::hyperparameters`]) as a tensor on the host:
+    /// what the record stores.
+    fn hyperparameter_param(values: Vec<f64>) -> Param<Tensor<1>> {
         let len = values.len();
         let data = TensorData::new(values, [len]);
         Param::from_tensor(Tensor::from_data(data, (&host(), DType::F64))).set_require_grad(false)
@@ -431,7 +431,7 @@ where
         let name = Self::record_name();
         visitor.enter_module(HYPERPARAMETERS, "Gaaf");
         visitor.enter_module(&name, "Gaaf");
-        visitor.visit_float(&self.hyperparameter_param());
+        visitor.visit_float(&Self::hyperparameter_param(self.hyperparameters()));
         visitor.exit_module(&name, "Gaaf");
         visitor.exit_module(HYPERPARAMETERS, "Gaaf");
     }
@@ -446,14 +446,15 @@ where
     /// has them): burn's `Module::map` has no error channel.
     fn map<M: ModuleMapper>(self, mapper: &mut M) -> Self {
         let name = Self::record_name();
+        let own = self.hyperparameters();
         mapper.enter_module(HYPERPARAMETERS, "Gaaf");
         mapper.enter_module(&name, "Gaaf");
-        let mapped = mapper.map_float(self.hyperparameter_param());
+        let mapped = mapper.map_float(Self::hyperparameter_param(own.clone()));
         mapper.exit_module(&name, "Gaaf");
         mapper.exit_module(HYPERPARAMETERS, "Gaaf");
         let values = mapped.val().into_data().convert::<f64>();
         match values.as_slice::<f64>() {
-            Ok(v) if v == self.hyperparameters().as_slice() => self,
+            Ok(v) if v == own.as_slice() => self,
             Ok(v) => Self::from_hyperparameters(v).unwrap_or_else(|e| {
                 panic!("the record's GAAF hyperparameters {v:?} are invalid: {e}")
             }),

@@ -101,9 +101,6 @@ impl Shard {
 
     /// The shard of the Slurm array task this process runs in, if any.
     fn from_slurm(env: &impl Fn(&str) -> Option<String>) -> Result<Option<Shard>, ArrayShardError> {
-        if env("SLURM_ARRAY_TASK_ID").is_none() {
-            return Ok(None);
-        }
         let number = |name: &str| -> Result<Option<usize>, ArrayShardError> {
             env(name)
                 .map(|v| {
@@ -113,7 +110,9 @@ impl Shard {
                 })
                 .transpose()
         };
-        let id = number("SLURM_ARRAY_TASK_ID")?.unwrap_or_default();
+        let Some(id) = number("SLURM_ARRAY_TASK_ID")? else {
+            return Ok(None);
+        };
         let min = number("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
         let step = number("SLURM_ARRAY_TASK_STEP")?.unwrap_or(1).max(1);
         let count = match number("SLURM_ARRAY_TASK_COUNT")? {
